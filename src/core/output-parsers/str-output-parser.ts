@@ -1,0 +1,46 @@
+/** Turns model output (messages or message chunks) into plain text. */
+import type { RunnableConfig } from "../config.js";
+import { ChainserveError } from "../errors.js";
+import { BaseMessage } from "../messages/base.js";
+import { Runnable } from "../runnable.js";
+import type { RunType } from "../tracing/run.js";
+
+/**
+ * Extracts the text of a message (string content, or its text blocks joined); a string
+ * passes through. Streams chunk by chunk: each model chunk becomes its text as soon as it
+ * arrives, so an empty first model chunk becomes `""` (as in LangChain).
+ * @example
+ * const chain = prompt.pipe(model).pipe(new StrOutputParser());
+ * for await (const text of await chain.stream({ topic: "bears" })) process.stdout.write(text);
+ */
+export class StrOutputParser extends Runnable<string | BaseMessage, string> {
+  protected override defaultName(): string {
+    return "StrOutputParser";
+  }
+
+  protected override runType(): RunType {
+    return "parser";
+  }
+
+  /**
+   * The text of one model output.
+   * @throws ChainserveError `BAD_REQUEST` for anything that is neither a string nor a message.
+   */
+  parse(input: string | BaseMessage): string {
+    if (typeof input === "string") return input;
+    if (input instanceof BaseMessage) return input.text;
+    throw new ChainserveError("BAD_REQUEST", `StrOutputParser expects a string or a message, got ${input === null ? "null" : typeof input}`);
+  }
+
+  override invoke(input: string | BaseMessage, options?: RunnableConfig): Promise<string> {
+    return this._callWithConfig(this.parse, input, options);
+  }
+
+  override transform(inputs: AsyncIterable<string | BaseMessage>, options?: RunnableConfig): AsyncGenerator<string> {
+    return this._transformWithConfig(this.parseEach, inputs, options);
+  }
+
+  private async *parseEach(inputs: AsyncIterable<string | BaseMessage>): AsyncGenerator<string> {
+    for await (const input of inputs) yield this.parse(input);
+  }
+}

@@ -1,0 +1,432 @@
+/**
+ * The Runnable contract: `invoke` is the one abstract method; `batch`, `stream`,
+ * `transform`, `streamLog` and `streamEvents` are derived. Composition methods return new
+ * objects and never mutate. Tracing hooks (`_callWithConfig`, `_streamWithConfig`,
+ * `_transformWithConfig`) cost nothing when no listener is attached to the config.
+ */
+import { z } from "zod";
+import {
+  childConfig,
+  ensureConfig,
+  RUN_CONTEXT,
+  SIGNAL_RACED,
+  type RunnableConfig,
+} from "./config.js";
+import { concat } from "./concat.js";
+import { registry, need, type ConfigurableFieldSpec, type RetryOptions } from "./registry.js";
+import { createRun, type Run, type RunContext, type RunType } from "./tracing/run.js";
+import { abortable } from "./utils/abortable.js";
+import { mapLimit } from "./utils/iter.js";
+import { raceSignal } from "./utils/signal.js";
+import { runStreamLog, type StreamLogOptions, type RunLogPatch, type RunLog } from "./tracing/stream-log.js";
+import { runStreamEvents, type StreamEvent, type StreamEventsOptions, type EventFilters } from "./tracing/stream-events.js";
+
+/** Anything `pipe`, `RunnableSequence.from` and parallel maps accept as a step. */
+export type RunnableLike<I = any, O = any> =
+  | Runnable<I, O>
+  | ((input: I, config: RunnableConfig) => O | Promise<O> | AsyncIterable<O> | Iterable<O> | Runnable<I, O>)
+  | { [key: string]: RunnableLike<I, unknown> };
+
+/** Options of `batch`. */
+export interface BatchOptions {
+  /** Place each failure's error at its index instead of rejecting the whole batch. */
+  returnExceptions?: boolean;
+  /** Most calls in flight; a `maxConcurrency` in the config wins. */
+  maxConcurrency?: number;
+}
+
+/** Whether a value is a Runnable (by brand, so copies of the package interoperate). */
+export function isRunnable(value: unknown): value is Runnable {
+  return typeof value === "object" && value !== null && (value as { lc_runnable?: unknown }).lc_runnable === true;
+}
+
+/**
+ * Base class of every runnable.
+ * @example
+ * class Upper extends Runnable<string, string> {
+ *   invoke(input: string, config?: RunnableConfig) {
+ *     return this._callWithConfig((s: string) => s.toUpperCase(), input, config);
+ *   }
+ * }
+ */
+export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions extends RunnableConfig = RunnableConfig> {
+  /** Brand checked by {@link isRunnable}. */
+  readonly lc_runnable = true;
+  /** Name given by the user; the default name is the class's. */
+  name?: string;
+  /** Declared input schema (zod), used for validation, `/input_schema` and types. */
+  inputSchema?: z.ZodType;
+  /** Declared output schema (zod). */
+  outputSchema?: z.ZodType;
+
+  /** Turn one input into one output. */
+  abstract invoke(input: RunInput, options?: CallOptions): Promise<RunOutput>;
+
+  /** Default run name when neither `runName` nor `name` is set (Python LangChain's names). */
+  protected defaultName(): string {
+    return this.constructor.name;
+  }
+
+  /** The run name: `name` if set, else the default name. */
+  getName(suffix?: string): string {
+    const name = this.name ?? this.defaultName();
+    return suffix === undefined ? name : `${name}${suffix}`;
+  }
+
+  /** The run type reported to tracers. */
+  protected runType(): RunType {
+    return "chain";
+  }
+
+  /** Extra metadata for this runnable's runs (e.g. `ls_provider`). */
+  protected tracingMetadata(): Record<string, unknown> | undefined {
+    return undefined;
+  }
+
+  /** JSON Schema of the input: the declared zod schema, else "anything". */
+  getInputJsonSchema(): Record<string, unknown> {
+    return jsonSchemaOf(this.inputSchema, `${this.getName()}Input`);
+  }
+
+  /** JSON Schema of the output: the declared zod schema, else "anything". */
+  getOutputJsonSchema(): Record<string, unknown> {
+    return jsonSchemaOf(this.outputSchema, `${this.getName()}Output`);
+  }
+
+  /** Configurable fields this runnable exposes (see `configurableFields`). */
+  getConfigurableSpecs(): ConfigurableSpec[] {
+    return [];
+  }
+
+  // ---------------------------------------------------------------- batch / stream
+
+  /**
+   * Invoke over many inputs, results in input order. `options` is one config for all
+   * or one per input (same length). With `returnExceptions`, failures are placed at
+   * their index instead of rejecting.
+   */
+  batch(inputs: RunInput[], options?: Partial<CallOptions> | Partial<CallOptions>[], batchOptions?: BatchOptions & { returnExceptions?: false }): Promise<RunOutput[]>;
+  batch(inputs: RunInput[], options: Partial<CallOptions> | Partial<CallOptions>[] | undefined, batchOptions: BatchOptions & { returnExceptions: true }): Promise<(RunOutput | Error)[]>;
+  batch(inputs: RunInput[], options?: Partial<CallOptions> | Partial<CallOptions>[], batchOptions?: BatchOptions): Promise<(RunOutput | Error)[]>;
+  async batch(
+    inputs: RunInput[],
+    options?: Partial<CallOptions> | Partial<CallOptions>[],
+    batchOptions?: BatchOptions,
+  ): Promise<(RunOutput | Error)[]> {
+    const configs = this.batchConfigs(inputs, options);
+    const limit = configs[0]?.maxConcurrency ?? batchOptions?.maxConcurrency;
+    if (batchOptions?.returnExceptions === true) {
+      return mapLimit(inputs, limit, (input, i) =>
+        this.invoke(input, configs[i]).catch((error: unknown) => toError(error)),
+      );
+    }
+    return mapLimit(inputs, limit, (input, i) => this.invoke(input, configs[i]));
+  }
+
+  /** One config per input (validates the length of a config list; a runId only goes to the first). */
+  protected batchConfigs(inputs: unknown[], options?: Partial<CallOptions> | Partial<CallOptions>[]): CallOptions[] {
+    if (Array.isArray(options)) {
+      if (options.length !== inputs.length) {
+        throw new Error(
+          `Passed "options" must be an array with the same length as the inputs, but got ${options.length} options for ${inputs.length} inputs`,
+        );
+      }
+      return options.map((o) => ensureConfig(o as CallOptions));
+    }
+    const base = ensureConfig(options as CallOptions | undefined);
+    if (base.runId === undefined || inputs.length <= 1) return inputs.map(() => base);
+    const rest = { ...base };
+    delete rest.runId;
+    return inputs.map((_, i) => (i === 0 ? base : rest));
+  }
+
+  /**
+   * Stream the output. Resolves once the first chunk exists (an error before it rejects
+   * here; a later one is thrown by the iterator).
+   */
+  async stream(input: RunInput, options?: Partial<CallOptions>): Promise<AsyncGenerator<RunOutput>> {
+    const generator = this._streamIterator(input, ensureConfig(options as CallOptions | undefined));
+    const first = await generator.next();
+    return resume(first, generator);
+  }
+
+  /**
+   * The streaming implementation behind `stream`. Default: one chunk, the `invoke` result.
+   * Subclasses that really stream override it, usually through `_streamWithConfig`.
+   */
+  async *_streamIterator(input: RunInput, options?: CallOptions): AsyncGenerator<RunOutput> {
+    yield await this.invoke(input, options);
+  }
+
+  /**
+   * Streaming input to streaming output, as sequences chain their steps. Default: buffer
+   * the whole input by `+`-concatenation, then stream the output for it.
+   */
+  async *transform(inputs: AsyncIterable<RunInput>, options?: CallOptions): AsyncGenerator<RunOutput> {
+    let final: RunInput | undefined;
+    let seen = false;
+    for await (const chunk of inputs) {
+      final = seen ? (concat(final, chunk) as RunInput) : chunk;
+      seen = true;
+    }
+    yield* this._streamIterator(final as RunInput, options);
+  }
+
+  /**
+   * Stream the run log as JSON-patch operations (LangServe's stream_log form): first
+   * `replace ""` with the root state, then one patch per event. With `diff: false`,
+   * yields the accumulated states instead.
+   */
+  streamLog(input: RunInput, options?: Partial<CallOptions>, streamOptions?: StreamLogOptions & { diff?: true }): AsyncGenerator<RunLogPatch>;
+  streamLog(input: RunInput, options: Partial<CallOptions> | undefined, streamOptions: StreamLogOptions & { diff: false }): AsyncGenerator<RunLog>;
+  streamLog(input: RunInput, options?: Partial<CallOptions>, streamOptions?: StreamLogOptions): AsyncGenerator<RunLogPatch | RunLog>;
+  streamLog(input: RunInput, options?: Partial<CallOptions>, streamOptions?: StreamLogOptions): AsyncGenerator<RunLogPatch | RunLog> {
+    return runStreamLog(this, input, ensureConfig(options as CallOptions | undefined), streamOptions ?? {});
+  }
+
+  /** Stream v2 events for this run and every run under it (filters as in streamLog). */
+  streamEvents(input: RunInput, options: Partial<CallOptions> & StreamEventsOptions, filters?: EventFilters): AsyncGenerator<StreamEvent> {
+    const { version, ...config } = options;
+    if (version !== "v2" && version !== "v1") {
+      throw new Error('Only versions "v1" and "v2" of the schema are currently supported.');
+    }
+    return runStreamEvents(this, input, ensureConfig(config as unknown as CallOptions), filters ?? {});
+  }
+
+  // ---------------------------------------------------------------- composition
+
+  /** `this` then `next`, as a sequence (sequences flatten). */
+  pipe<NewOutput>(next: RunnableLike<RunOutput, NewOutput>): Runnable<RunInput, Exclude<NewOutput, Runnable | Promise<unknown>>> {
+    return need("sequence")([this, need("coerce")(next)]);
+  }
+
+  /** The same runnable with `config` merged under every call's config. */
+  withConfig(config: Partial<CallOptions>): Runnable<RunInput, RunOutput, CallOptions> {
+    return need("binding")(this, config as RunnableConfig);
+  }
+
+  /** Retry `invoke` (and `batch` items) on failure; streams are not retried (as in LangChain). */
+  withRetry(options: RetryOptions = {}): Runnable<RunInput, RunOutput, CallOptions> {
+    return need("retry")(this, options);
+  }
+
+  /** Try `fallbacks` in order when this runnable fails. */
+  withFallbacks(fallbacks: Runnable<RunInput, RunOutput>[] | { fallbacks: Runnable<RunInput, RunOutput>[] }): Runnable<RunInput, RunOutput, CallOptions> {
+    return need("fallbacks")(this, Array.isArray(fallbacks) ? fallbacks : fallbacks.fallbacks);
+  }
+
+  /** Pipe into `RunnablePassthrough.assign(mapping)`. */
+  assign(mapping: Record<string, RunnableLike>): Runnable<RunInput, Record<string, unknown>> {
+    return this.pipe(need("assign")(mapping));
+  }
+
+  /** Pipe into `RunnablePick(keys)`. */
+  pick(keys: string | string[]): Runnable<RunInput, any> {
+    return this.pipe(need("pick")(keys));
+  }
+
+  /** Declare input/output zod schemas (for validation, JSON Schema and types). */
+  withTypes<I extends z.ZodType, O extends z.ZodType>(types: { input?: I; output?: O }): Runnable<z.infer<I>, z.infer<O>, CallOptions> {
+    const copy = need("binding")(this, {}) as Runnable<z.infer<I>, z.infer<O>, CallOptions>;
+    if (types.input !== undefined) copy.inputSchema = types.input;
+    if (types.output !== undefined) copy.outputSchema = types.output;
+    return copy;
+  }
+
+  /** Let callers override fields of this runnable per call via `config.configurable[spec.id]`. */
+  configurableFields(fields: Record<string, ConfigurableFieldSpec>): Runnable<RunInput, RunOutput, CallOptions> {
+    return need("configurableFields")(this, fields);
+  }
+
+  /** Let callers choose another runnable per call via `config.configurable[which.id]`. */
+  configurableAlternatives(options: {
+    which: ConfigurableFieldSpec;
+    defaultKey?: string;
+    alternatives: Record<string, Runnable<RunInput, RunOutput>>;
+  }): Runnable<RunInput, RunOutput, CallOptions> {
+    return need("configurableAlternatives")(this, options);
+  }
+
+  // ---------------------------------------------------------------- tracing hooks
+
+  /**
+   * Run `fn` as this runnable's run: opens a run when traced, races the config's signal,
+   * and hands `fn` the child config (no runName/runId; attached to this run when traced).
+   */
+  protected async _callWithConfig<I, O>(
+    fn: (input: I, config: CallOptions) => O | Promise<O>,
+    input: I,
+    options?: Partial<CallOptions>,
+  ): Promise<O> {
+    const config = ensureConfig(options as CallOptions | undefined);
+    const ctx = config[RUN_CONTEXT];
+    if (ctx === undefined) {
+      const child = childConfig(config);
+      const signal = config.signal;
+      if (signal === undefined || config[SIGNAL_RACED] === signal) return fn.call(this, input, child);
+      const raced = child === config ? { ...child, [SIGNAL_RACED]: signal } : Object.assign(child, { [SIGNAL_RACED]: signal });
+      return raceSignal(invokeLater(fn, this, input, raced), signal);
+    }
+    const run = this.startRun(ctx, config, input, true);
+    const signal = unracedSignal(config);
+    const inner = this.innerConfig(config, ctx, run, signal);
+    try {
+      const output = await raceSignal(invokeLater(fn, this, input, inner), signal);
+      ctx.listener.onEnd(run, output);
+      return output;
+    } catch (error) {
+      ctx.listener.onError(run, error);
+      throw error;
+    }
+  }
+
+  /**
+   * Stream `generate(input)` as this runnable's run: with tracing, every chunk is reported
+   * (before it is yielded, so events bubble inside-out) and accumulated for the run's end.
+   */
+  protected async *_streamWithConfig<I, O>(
+    generate: (input: I, config: CallOptions) => AsyncIterable<O>,
+    input: I,
+    options?: Partial<CallOptions>,
+  ): AsyncGenerator<O> {
+    const config = ensureConfig(options as CallOptions | undefined);
+    const ctx = config[RUN_CONTEXT];
+    const signal = unracedSignal(config);
+    if (ctx === undefined) {
+      if (signal === undefined) yield* generate.call(this, input, childConfig(config));
+      else yield* abortable(generate.call(this, input, { ...childConfig(config), [SIGNAL_RACED]: signal }), signal);
+      return;
+    }
+    const run = this.startRun(ctx, config, input, true);
+    yield* this.tracedOutput(run, ctx, generate.call(this, input, this.innerConfig(config, ctx, run, signal)), signal);
+  }
+
+  /**
+   * Transform a stream as this runnable's run. With tracing, the run starts when the first
+   * input chunk arrives (its input is unknown at start and reported, accumulated, at end).
+   */
+  protected async *_transformWithConfig<I, O>(
+    generate: (inputs: AsyncIterable<I>, config: CallOptions) => AsyncIterable<O>,
+    inputs: AsyncIterable<I>,
+    options?: Partial<CallOptions>,
+  ): AsyncGenerator<O> {
+    const config = ensureConfig(options as CallOptions | undefined);
+    const ctx = config[RUN_CONTEXT];
+    const signal = unracedSignal(config);
+    if (ctx === undefined) {
+      if (signal === undefined) yield* generate.call(this, inputs, childConfig(config));
+      else yield* abortable(generate.call(this, inputs, { ...childConfig(config), [SIGNAL_RACED]: signal }), signal);
+      return;
+    }
+    const iterator = inputs[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    const run = this.startRun(ctx, config, undefined, false);
+    const tapped = tapInput(first, iterator, run);
+    yield* this.tracedOutput(run, ctx, generate.call(this, tapped, this.innerConfig(config, ctx, run, signal)), signal);
+  }
+
+  private async *tracedOutput<O>(run: Run, ctx: RunContext, source: AsyncIterable<O>, signal: AbortSignal | undefined): AsyncGenerator<O> {
+    let output: unknown;
+    let seen = false;
+    try {
+      for await (const chunk of abortable(source, signal)) {
+        ctx.listener.onChunk(run, chunk);
+        output = seen ? concat(output, chunk) : chunk;
+        seen = true;
+        yield chunk;
+      }
+    } catch (error) {
+      ctx.listener.onError(run, error);
+      throw error;
+    }
+    ctx.listener.onEnd(run, output);
+  }
+
+  private startRun(ctx: RunContext, config: CallOptions, input: unknown, inputKnown: boolean): Run {
+    return createRun(ctx, {
+      name: config.runName ?? this.getName(),
+      runType: this.runType(),
+      tags: config.tags ?? [],
+      metadata: config.metadata ?? {},
+      extraMetadata: this.tracingMetadata(),
+      runId: config.runId,
+      input,
+      inputKnown,
+    });
+  }
+
+  private innerConfig(config: CallOptions, ctx: RunContext, run: Run, racedSignal?: AbortSignal): CallOptions {
+    const inner: CallOptions = { ...config, [RUN_CONTEXT]: { listener: ctx.listener, parent: run, tag: undefined } };
+    if (racedSignal !== undefined) inner[SIGNAL_RACED] = racedSignal;
+    delete inner.runName;
+    delete inner.runId;
+    return inner;
+  }
+}
+
+/** A configurable field exposed by a runnable (for `/config_schema`). */
+export interface ConfigurableSpec {
+  /** Key under `config.configurable`. */
+  id: string;
+  /** Human name. */
+  name?: string;
+  /** Description. */
+  description?: string;
+  /** Default value. */
+  default: unknown;
+  /** Zod schema of the value. */
+  schema: z.ZodType;
+}
+
+function jsonSchemaOf(schema: z.ZodType | undefined, title: string): Record<string, unknown> {
+  if (schema === undefined) return { title };
+  const json = z.toJSONSchema(schema, { unrepresentable: "any", io: "input" }) as Record<string, unknown>;
+  delete json.$schema;
+  return { title, ...json };
+}
+
+/** The config's signal, unless an enclosing call already races it (then undefined). */
+function unracedSignal(config: RunnableConfig): AbortSignal | undefined {
+  const signal = config.signal;
+  return signal === undefined || config[SIGNAL_RACED] === signal ? undefined : signal;
+}
+
+function invokeLater<I, O, C>(fn: (input: I, config: C) => O | Promise<O>, self: unknown, input: I, config: C): Promise<O> {
+  try {
+    return Promise.resolve(fn.call(self, input, config));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+async function* resume<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>): AsyncGenerator<T> {
+  if (first.done === true) return;
+  yield first.value;
+  yield* rest;
+}
+
+async function* tapInput<I>(first: IteratorResult<I>, iterator: AsyncIterator<I>, run: Run): AsyncGenerator<I> {
+  if (first.done === true) return;
+  let input: unknown = first.value;
+  run.input = input;
+  yield first.value;
+  while (true) {
+    const next = await iterator.next();
+    if (next.done === true) return;
+    input = concat(input, next.value);
+    run.input = input;
+    yield next.value;
+  }
+}
+
+/** Wrap a non-Error throwable so `returnExceptions` always places an Error. */
+export function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Turn a function, runnable or object into a runnable (see RunnableLike). */
+export function coerceToRunnable<I = any, O = any>(value: RunnableLike<I, O>): Runnable<I, O> {
+  const coerce = registry.coerce;
+  if (coerce === undefined) return need("coerce")(value);
+  return coerce(value) as Runnable<I, O>;
+}

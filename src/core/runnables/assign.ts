@@ -1,0 +1,80 @@
+import { childConfig, type RunnableConfig } from "../config.js";
+import { registry } from "../registry.js";
+import { Runnable, type RunnableLike } from "../runnable.js";
+import { singleton, tee } from "../utils/iter.js";
+import { RunnableMap } from "./parallel.js";
+
+function assertObject(value: unknown): asserts value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(`RunnableAssign can only be used with objects as input, got ${value === null ? "null" : Array.isArray(value) ? "array" : typeof value}`);
+  }
+}
+
+/**
+ * The input object with the mapper's outputs merged in (mapper keys win). Streaming
+ * forwards the input chunks (minus the mapper's keys) while the mapper already runs,
+ * then the mapper's chunks.
+ */
+export class RunnableAssign<RunInput extends Record<string, any> = Record<string, any>> extends Runnable<RunInput, Record<string, any>> {
+  /** The parallel map whose outputs are assigned. */
+  readonly mapper: RunnableMap<RunInput>;
+  private readonly mapperKeys: Set<string>;
+
+  constructor(fields: { mapper: RunnableMap<RunInput> }) {
+    super();
+    this.mapper = fields.mapper;
+    this.mapperKeys = new Set(Object.keys(this.mapper.steps));
+  }
+
+  protected override defaultName(): string {
+    return `RunnableAssign<${[...this.mapperKeys].join(",")}>`;
+  }
+
+  override invoke(input: RunInput, options?: RunnableConfig): Promise<Record<string, any>> {
+    return this._callWithConfig(this.assignInvoke, input, options);
+  }
+
+  private async assignInvoke(input: RunInput, config: RunnableConfig): Promise<Record<string, any>> {
+    assertObject(input);
+    const output = await this.mapper.invoke(input, childConfig(config));
+    return { ...input, ...output };
+  }
+
+  override _streamIterator(input: RunInput, options?: RunnableConfig): AsyncGenerator<Record<string, any>> {
+    return this._streamWithConfig((value: RunInput, config: RunnableConfig) => this.assignStream(singleton(value), config), input, options);
+  }
+
+  override transform(inputs: AsyncIterable<RunInput>, options?: RunnableConfig): AsyncGenerator<Record<string, any>> {
+    return this._transformWithConfig((values: AsyncIterable<RunInput>, config: RunnableConfig) => this.assignStream(values, config), inputs, options);
+  }
+
+  private async *assignStream(inputs: AsyncIterable<RunInput>, config: RunnableConfig): AsyncGenerator<Record<string, any>> {
+    const [forPassthrough, forMapper] = tee(inputs, 2) as [AsyncGenerator<RunInput>, AsyncGenerator<RunInput>];
+    const mapped = this.mapper.transform(forMapper, childConfig(config));
+    // Start the mapper now, so slow branches (retrievers) overlap with forwarding the input.
+    const firstMapped = mapped.next();
+    firstMapped.catch(() => undefined);
+    let finished = false;
+    try {
+      for await (const chunk of forPassthrough) {
+        assertObject(chunk);
+        let filtered: Record<string, unknown> | undefined;
+        for (const key of Object.keys(chunk)) {
+          if (this.mapperKeys.has(key)) continue;
+          (filtered ??= {})[key] = chunk[key];
+        }
+        if (filtered !== undefined) yield filtered;
+      }
+      const first = await firstMapped;
+      if (first.done !== true) {
+        yield first.value;
+        yield* mapped;
+      }
+      finished = true;
+    } finally {
+      if (!finished) mapped.return(undefined).catch(() => undefined);
+    }
+  }
+}
+
+registry.assign = (mapping: Record<string, RunnableLike>) => new RunnableAssign({ mapper: new RunnableMap({ steps: mapping }) });

@@ -1,0 +1,108 @@
+import { childConfig, type RunnableConfig } from "../config.js";
+import { registry } from "../registry.js";
+import { coerceToRunnable, Runnable, type RunnableLike } from "../runnable.js";
+import { singleton, tee } from "../utils/iter.js";
+
+/**
+ * Runs every branch on the same input, concurrently. `invoke` returns an object with one
+ * key per branch in declaration order; streaming yields `{ key: chunk }` as each branch
+ * produces chunks.
+ * @example
+ * RunnableParallel.from({ extra: RunnablePassthrough.assign({ mult: (x) => x.num * 3 }), modified: (x) => x.num + 1 })
+ */
+export class RunnableMap<RunInput = any, RunOutput extends Record<string, any> = Record<string, any>> extends Runnable<RunInput, RunOutput> {
+  /** The branches, by output key. */
+  readonly steps: Record<string, Runnable>;
+  private readonly keys: string[];
+  private readonly tags: string[];
+
+  constructor(fields: { steps: Record<string, RunnableLike> }) {
+    super();
+    this.steps = {};
+    for (const [key, value] of Object.entries(fields.steps)) this.steps[key] = coerceToRunnable(value);
+    this.keys = Object.keys(this.steps);
+    this.tags = this.keys.map((key) => `map:key:${key}`);
+  }
+
+  /** Build from an object of runnables, functions or nested objects. */
+  static from<I = any, O extends Record<string, any> = Record<string, any>>(steps: Record<string, RunnableLike<I>>): RunnableMap<I, O> {
+    return new this<I, O>({ steps });
+  }
+
+  protected override defaultName(): string {
+    return `RunnableParallel<${this.keys.join(",")}>`;
+  }
+
+  override invoke(input: RunInput, options?: RunnableConfig): Promise<RunOutput> {
+    return this._callWithConfig(this.invokeBranches, input, options);
+  }
+
+  private async invokeBranches(input: RunInput, config: RunnableConfig): Promise<RunOutput> {
+    const outputs = await Promise.all(
+      this.keys.map((key, i) => (this.steps[key] as Runnable).invoke(input, childConfig(config, this.tags[i]))),
+    );
+    const result: Record<string, unknown> = {};
+    this.keys.forEach((key, i) => {
+      result[key] = outputs[i];
+    });
+    return result as RunOutput;
+  }
+
+  override _streamIterator(input: RunInput, options?: RunnableConfig): AsyncGenerator<RunOutput> {
+    return this._streamWithConfig((value: RunInput, config: RunnableConfig) => this.merge(singleton(value), config), input, options);
+  }
+
+  override transform(inputs: AsyncIterable<RunInput>, options?: RunnableConfig): AsyncGenerator<RunOutput> {
+    return this._transformWithConfig((values: AsyncIterable<RunInput>, config: RunnableConfig) => this.merge(values, config), inputs, options);
+  }
+
+  /** Pull every branch concurrently (one pending `next()` each) and yield chunks in arrival order. */
+  private async *merge(inputs: AsyncIterable<RunInput>, config: RunnableConfig): AsyncGenerator<RunOutput> {
+    const copies = tee(inputs, this.keys.length);
+    const iterators = this.keys.map((key, i) =>
+      (this.steps[key] as Runnable).transform(copies[i] as AsyncIterable<RunInput>, childConfig(config, this.tags[i])),
+    );
+    type Pulled = { index: number; result: IteratorResult<unknown> };
+    const pending = new Map<number, Promise<Pulled>>();
+    const pull = (index: number): void => {
+      pending.set(index, (iterators[index] as AsyncGenerator<unknown>).next().then((result) => ({ index, result })));
+    };
+    const finished = new Set<number>();
+    iterators.forEach((_, i) => pull(i));
+    try {
+      while (pending.size > 0) {
+        const { index, result } = await Promise.race(pending.values());
+        if (result.done === true) {
+          pending.delete(index);
+          finished.add(index);
+          continue;
+        }
+        // Re-arm only after the consumer took the chunk (Python's order): the branch does not
+        // run ahead of the enclosing runs, so per-token events stay in order.
+        yield { [this.keys[index] as string]: result.value } as RunOutput;
+        pull(index);
+      }
+    } finally {
+      for (const promise of pending.values()) promise.catch(() => undefined);
+      iterators.forEach((iterator, index) => {
+        if (!finished.has(index)) (iterator as AsyncGenerator<unknown>).return(undefined).catch(() => undefined);
+      });
+    }
+  }
+}
+
+/** Same as {@link RunnableMap} (LangChain's two names for one class). */
+export class RunnableParallel<RunInput = any, RunOutput extends Record<string, any> = Record<string, any>> extends RunnableMap<RunInput, RunOutput> {}
+
+registry.coerce = (value: RunnableLike): Runnable => {
+  if (typeof value === "function") {
+    const make = registry.lambda;
+    if (make === undefined) throw new Error("chainserve: RunnableLambda is not registered");
+    return make(value as (input: unknown) => unknown);
+  }
+  if (typeof value === "object" && value !== null && (value as { lc_runnable?: unknown }).lc_runnable === true) return value as Runnable;
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    return new RunnableMap({ steps: value as Record<string, RunnableLike> });
+  }
+  throw new TypeError("Expected a Runnable, function or object.");
+};

@@ -1,0 +1,97 @@
+/**
+ * The driver behind streamLog and streamEvents: runs the runnable's stream in the
+ * background with a listener attached, and hands the consumer whatever the listener
+ * produced as soon as it exists (an async queue), not when the next output chunk arrives.
+ */
+import { RUN_CONTEXT, type RunnableConfig } from "../config.js";
+import type { Runnable } from "../runnable.js";
+import { AsyncQueue } from "../utils/async-queue.js";
+import type { Run, RunListener } from "./run.js";
+
+/** A run listener that also sees the root stream as the consumer of `stream()` would. */
+export interface StreamTracer extends RunListener {
+  /** One chunk of the root output reached the consumer side. */
+  onOutput(chunk: unknown): void;
+  /** The root stream finished without error. */
+  onFinish(): void;
+}
+
+/** What a tracer is built with. */
+export interface TracerContext<T> {
+  /** Hand one item to the consumer. */
+  emit(item: T): void;
+  /**
+   * A stand-in root run, for a runnable that streams without opening a run of its own
+   * (a custom runnable that skips the tracing hooks): keeps "the first item describes the
+   * root" true.
+   */
+  detachedRoot(): Run;
+}
+
+/**
+ * Drive `runnable._streamIterator(input, traced)` in the background and yield what the
+ * tracer emits. A failure of the stream is thrown after everything emitted before it.
+ * When the consumer stops early (`return()`), the run is aborted through its signal and
+ * the runnable's iterator is closed.
+ */
+export async function* driveTraced<T>(
+  runnable: Runnable,
+  input: unknown,
+  config: RunnableConfig,
+  createTracer: (context: TracerContext<T>) => StreamTracer,
+): AsyncGenerator<T> {
+  const queue = new AsyncQueue<T>();
+  const controller = new AbortController();
+  const signal = config.signal === undefined ? controller.signal : AbortSignal.any([config.signal, controller.signal]);
+  const tracer = createTracer({
+    emit: (item) => queue.push(item),
+    detachedRoot: () => detachedRoot(runnable, input, config),
+  });
+  const traced: RunnableConfig = { ...config, signal, [RUN_CONTEXT]: { listener: tracer, parent: undefined, tag: undefined } };
+  let iterator: AsyncGenerator<unknown> | undefined;
+  let stopped = false;
+
+  const pump = async (): Promise<void> => {
+    try {
+      iterator = runnable._streamIterator(input, traced) as AsyncGenerator<unknown>;
+      for await (const chunk of iterator) {
+        if (stopped) return;
+        tracer.onOutput(chunk);
+      }
+      if (stopped) return;
+      tracer.onFinish();
+      queue.close();
+    } catch (error) {
+      queue.fail(error);
+    }
+  };
+  void pump();
+
+  try {
+    yield* queue;
+  } finally {
+    // The queue is only closed by the pump when it is done; otherwise the consumer left early.
+    if (!queue.done) {
+      stopped = true;
+      queue.close();
+      controller.abort(new DOMException("The stream consumer stopped reading", "AbortError"));
+      // A pending next() keeps the generator busy and its return() queues behind it: don't wait.
+      iterator?.return(undefined).catch(() => undefined);
+    }
+  }
+}
+
+function detachedRoot(runnable: Runnable, input: unknown, config: RunnableConfig): Run {
+  return {
+    id: config.runId ?? crypto.randomUUID(),
+    name: config.runName ?? runnable.getName(),
+    runType: "chain",
+    tags: config.tags ?? [],
+    metadata: config.metadata ?? {},
+    parent: undefined,
+    parentIds: [],
+    startTime: Date.now(),
+    input,
+    inputKnown: true,
+  };
+}
