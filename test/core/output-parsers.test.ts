@@ -123,9 +123,8 @@ describe("JsonOutputParser accumulation", () => {
     const chain = new FakeChatModel({ responses: ['{"a": "he llo", "b": [1, 2]}'] }).pipe(new JsonOutputParser());
     const seen: unknown[] = [];
     for await (const patch of chain.streamLog("q")) seen.push(patch);
-    const { RunLog } = await import("../../src/core/index.js");
     let state: unknown;
-    for await (const log of chain.streamLog("q", undefined, { diff: false })) state = (log as InstanceType<typeof RunLog>).state;
+    for await (const log of chain.streamLog("q", undefined, { diff: false })) state = log.state;
     expect((state as { final_output: unknown }).final_output).toEqual({ a: "he llo", b: [1, 2] });
     expect(await chain.invoke("q")).toEqual({ a: "he llo", b: [1, 2] });
     expect(seen.length).toBeGreaterThan(3);
