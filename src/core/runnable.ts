@@ -430,3 +430,17 @@ export function coerceToRunnable<I = any, O = any>(value: RunnableLike<I, O>): R
   if (coerce === undefined) return need("coerce")(value);
   return coerce(value) as Runnable<I, O>;
 }
+
+/** The configurable specs of several runnables, first declaration of an id wins. */
+export function collectSpecs(runnables: Iterable<Runnable>): ConfigurableSpec[] {
+  const out: ConfigurableSpec[] = [];
+  const seen = new Set<string>();
+  for (const runnable of runnables) {
+    for (const spec of runnable.getConfigurableSpecs()) {
+      if (seen.has(spec.id)) continue;
+      seen.add(spec.id);
+      out.push(spec);
+    }
+  }
+  return out;
+}

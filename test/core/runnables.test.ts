@@ -435,3 +435,15 @@ describe("tracing when nobody listens", () => {
     expect(seen[1]).toBe(seen[2]);
   });
 });
+
+describe("configurable specs of composites", () => {
+  it("are collected from nested steps so a server can validate and describe them", () => {
+    const inner = RunnableLambda.from((x: any) => x).configurableAlternatives({
+      which: { id: "impl" },
+      alternatives: { other: RunnableLambda.from((x: any) => x) },
+    });
+    const chain = RunnableParallel.from({ a: inner, b: (x: string) => x }).pipe(RunnablePassthrough.assign({ c: inner }));
+    expect(chain.getConfigurableSpecs().map((s) => s.id)).toEqual(["impl"]);
+    expect(inner.withRetry().getConfigurableSpecs().map((s) => s.id)).toEqual(["impl"]);
+  });
+});

@@ -1,6 +1,6 @@
 import { childConfig, type RunnableConfig } from "../config.js";
 import { registry } from "../registry.js";
-import { Runnable, type RunnableLike } from "../runnable.js";
+import { Runnable, type RunnableLike, collectSpecs, type ConfigurableSpec } from "../runnable.js";
 import { singleton, tee } from "../utils/iter.js";
 import { RunnableMap } from "./parallel.js";
 
@@ -28,6 +28,11 @@ export class RunnableAssign<RunInput extends Record<string, any> = Record<string
 
   protected override defaultName(): string {
     return `RunnableAssign<${[...this.mapperKeys].join(",")}>`;
+  }
+
+  /** Configurable fields of the steps (so `/config_schema` and the server's config validation see them). */
+  override getConfigurableSpecs(): ConfigurableSpec[] {
+    return collectSpecs([this.mapper]);
   }
 
   override invoke(input: RunInput, options?: RunnableConfig): Promise<Record<string, any>> {

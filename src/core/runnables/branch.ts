@@ -1,5 +1,5 @@
 import { childConfig, type RunnableConfig } from "../config.js";
-import { coerceToRunnable, Runnable, type RunnableLike } from "../runnable.js";
+import { coerceToRunnable, Runnable, type RunnableLike, collectSpecs, type ConfigurableSpec } from "../runnable.js";
 
 /** A `[condition, runnable]` pair of a branch. */
 export type BranchLike<I, O> = [RunnableLike<I, unknown>, RunnableLike<I, O>];
@@ -37,6 +37,11 @@ export class RunnableBranch<RunInput = any, RunOutput = any> extends Runnable<Ru
 
   protected override defaultName(): string {
     return "RunnableBranch";
+  }
+
+  /** Configurable fields of the steps (so `/config_schema` and the server's config validation see them). */
+  override getConfigurableSpecs(): ConfigurableSpec[] {
+    return collectSpecs([...this.branches.flat(), this.default]);
   }
 
   private async choose(input: RunInput, config: RunnableConfig): Promise<[Runnable<RunInput, RunOutput>, string]> {

@@ -1,6 +1,6 @@
 import { childConfig, type RunnableConfig } from "../config.js";
 import { registry } from "../registry.js";
-import { Runnable, type BatchOptions } from "../runnable.js";
+import { Runnable, type BatchOptions, collectSpecs, type ConfigurableSpec } from "../runnable.js";
 
 /**
  * Tries the primary, then each fallback in order; returns the first success, or throws the
@@ -22,6 +22,11 @@ export class RunnableWithFallbacks<RunInput = any, RunOutput = any> extends Runn
 
   protected override defaultName(): string {
     return "RunnableWithFallbacks";
+  }
+
+  /** Configurable fields of the steps (so `/config_schema` and the server's config validation see them). */
+  override getConfigurableSpecs(): ConfigurableSpec[] {
+    return collectSpecs(this.all);
   }
 
   private get all(): Runnable<RunInput, RunOutput>[] {

@@ -1,6 +1,6 @@
 import { childConfig, type RunnableConfig } from "../config.js";
 import { registry } from "../registry.js";
-import { coerceToRunnable, Runnable, type RunnableLike } from "../runnable.js";
+import { coerceToRunnable, Runnable, type RunnableLike, collectSpecs, type ConfigurableSpec } from "../runnable.js";
 import { singleton, tee } from "../utils/iter.js";
 
 /**
@@ -31,6 +31,11 @@ export class RunnableMap<RunInput = any, RunOutput extends Record<string, any> =
 
   protected override defaultName(): string {
     return `RunnableParallel<${this.keys.join(",")}>`;
+  }
+
+  /** Configurable fields of the steps (so `/config_schema` and the server's config validation see them). */
+  override getConfigurableSpecs(): ConfigurableSpec[] {
+    return collectSpecs(Object.values(this.steps));
   }
 
   override invoke(input: RunInput, options?: RunnableConfig): Promise<RunOutput> {

@@ -1,6 +1,6 @@
 import { childConfig, RUN_CONTEXT, type RunnableConfig } from "../config.js";
 import { registry, type RetryOptions } from "../registry.js";
-import { Runnable, toError, type BatchOptions } from "../runnable.js";
+import { Runnable, toError, type BatchOptions, type ConfigurableSpec } from "../runnable.js";
 import { abortReason } from "../utils/signal.js";
 
 /** p-retry's defaults (factor 2 from 1 s, randomised), capped at 30 s. */
@@ -48,6 +48,10 @@ export class RunnableRetry<RunInput = any, RunOutput = any> extends Runnable<Run
 
   override getName(suffix?: string): string {
     return this.name === undefined ? this.bound.getName(suffix) : super.getName(suffix);
+  }
+
+  override getConfigurableSpecs(): ConfigurableSpec[] {
+    return this.bound.getConfigurableSpecs();
   }
 
   private attemptConfig(config: RunnableConfig, attempt: number): RunnableConfig {

@@ -1,6 +1,6 @@
 import { childConfig, RUN_CONTEXT, throwIfAborted, type RunnableConfig } from "../config.js";
 import { registry } from "../registry.js";
-import { coerceToRunnable, Runnable, toError, type BatchOptions, type RunnableLike } from "../runnable.js";
+import { coerceToRunnable, Runnable, toError, type BatchOptions, type RunnableLike, collectSpecs, type ConfigurableSpec } from "../runnable.js";
 import { singleton } from "../utils/iter.js";
 
 /**
@@ -37,6 +37,22 @@ export class RunnableSequence<RunInput = any, RunOutput = any> extends Runnable<
 
   protected override defaultName(): string {
     return "RunnableSequence";
+  }
+
+  /** Configurable fields of the steps (so `/config_schema` and the server's config validation see them). */
+  override getConfigurableSpecs(): ConfigurableSpec[] {
+    return collectSpecs(this.steps);
+  }
+
+  /** The first step's input schema (as LangChain reports a sequence's input). */
+  override getInputJsonSchema(): Record<string, unknown> {
+    return this.inputSchema === (this.steps[0] as Runnable).inputSchema ? (this.steps[0] as Runnable).getInputJsonSchema() : super.getInputJsonSchema();
+  }
+
+  /** The last step's output schema. */
+  override getOutputJsonSchema(): Record<string, unknown> {
+    const last = this.steps[this.steps.length - 1] as Runnable;
+    return this.outputSchema === last.outputSchema ? last.getOutputJsonSchema() : super.getOutputJsonSchema();
   }
 
   override invoke(input: RunInput, options?: RunnableConfig): Promise<RunOutput> {

@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# The example app (routes/main.ts) as compiled JavaScript: `npm start` uses tsx, a dev
+# dependency, so the image runs the output of `tsc -p tsconfig.app.json` (src/, chains/
+# and routes/ compiled together into build-app/, keeping their relative imports).
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.app.json ./
+COPY src ./src
+COPY chains ./chains
+COPY routes ./routes
+RUN npx tsc -p tsconfig.app.json
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8000
+WORKDIR /app
+# package.json carries "type": "module" for the compiled .js files. Code stays owned by
+# root (read-only for the app user).
+COPY package.json ./
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/build-app ./
+USER node
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Exec form: node is PID 1 and receives SIGTERM itself; routes/main.ts closes the app.
+CMD ["node", "--enable-source-maps", "routes/main.js"]

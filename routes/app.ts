@@ -1,0 +1,122 @@
+/**
+ * The example app: a Fastify instance with the route table mounted, plus `GET /` (the
+ * mounted chains), `GET /health`, `GET /openapi.json` and the `/docs` page. No `listen()`
+ * here — routes/main.ts does that — so tests can build the app and inject or listen on port 0.
+ */
+import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { pino, type DestinationStream, type LoggerOptions } from "pino";
+import { addRoutes, getMountedChains, type PerRequestConfigModifier } from "../src/server/index.js";
+import { buildOpenApiDocument, type OpenApiDocument } from "../src/server/openapi.js";
+import { DOCS_CSP, docsHtml } from "./docs.js";
+import { createRouteTable, type ChainRoute, type RouteEnv } from "./table.js";
+
+/** Options of {@link buildApp}; everything defaults to the process environment. */
+export interface BuildAppOptions {
+  /** Environment read for `LOG_LEVEL` and the OPENAI_* variables. @default process.env */
+  env?: RouteEnv & { LOG_LEVEL?: string | undefined };
+  /** The chains to mount. @default createRouteTable(env) */
+  routes?: ChainRoute[];
+  /**
+   * Where logs go: `false` silences them; a stream receives pino's JSON lines (tests).
+   * @default stdout, pretty-printed when stdout is a terminal and pino-pretty is installed
+   */
+  logger?: false | { stream: DestinationStream };
+}
+
+/** `info` of the OpenAPI document and `GET /`. */
+export const APP_INFO = {
+  title: "chainserve example",
+  version: "0.1.0",
+  description: "LangServe-compatible reference chains served by chainserve.",
+} as const;
+
+// Incoming ids are echoed in logs and headers, so only short, plain ones are kept.
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Build the example app (routes registered, not listening).
+ * @example
+ * const app = await buildApp({ logger: false });
+ * const res = await app.inject({ method: "POST", url: "/echo/invoke", payload: { input: 1 } });
+ */
+export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const env = options.env ?? process.env;
+  const level = env.LOG_LEVEL ?? "info";
+  const app = Fastify({
+    ...loggerOptions(options.logger, level),
+    genReqId: (req) => {
+      const header = req.headers["x-request-id"];
+      return typeof header === "string" && REQUEST_ID.test(header) ? header : randomUUID();
+    },
+  }) as unknown as FastifyInstance;
+  app.addHook("onRequest", async (request, reply) => {
+    void reply.header("x-request-id", request.id);
+  });
+
+  const routes = options.routes ?? createRouteTable(env);
+  for (const route of routes) {
+    await addRoutes(app, route.runnable, { ...route.options, perRequestConfigModifier: logRunStart(route.options.perRequestConfigModifier) });
+  }
+  const descriptions = new Map(routes.map((r) => [r.options.path.replace(/\/+$/, ""), r.description]));
+
+  app.get("/", async () => ({
+    name: APP_INFO.title,
+    version: APP_INFO.version,
+    docs: "/docs",
+    openapi: "/openapi.json",
+    chains: getMountedChains(app).map((chain) => ({
+      path: chain.path,
+      name: chain.name,
+      description: descriptions.get(chain.path),
+      endpoints: chain.endpoints,
+      routes: chain.routes.map((r) => `${r.method} ${r.url}`),
+    })),
+  }));
+  // Probed every few seconds by orchestrators: only problems are worth a log line.
+  app.get("/health", { logLevel: "warn" }, async () => ({ status: "ok" }));
+
+  let document: OpenApiDocument | undefined;
+  app.get("/openapi.json", async () => (document ??= buildOpenApiDocument(app, APP_INFO)));
+  const html = docsHtml("/openapi.json");
+  app.get("/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").header("content-security-policy", DOCS_CSP).send(html));
+  return app;
+}
+
+/**
+ * Wraps a route's config modifier so every run gets its id here and is logged with it (the
+ * request logger adds the request id). Only ids are logged, never inputs or outputs.
+ */
+function logRunStart(inner: PerRequestConfigModifier | undefined): PerRequestConfigModifier {
+  return async (config, request) => {
+    const modified = (inner === undefined ? undefined : await inner(config, request)) ?? config;
+    const runId = typeof modified.runId === "string" ? modified.runId : randomUUID();
+    request.log.info({ run_id: runId, route: request.routeOptions.url }, "run started");
+    return { ...modified, runId };
+  };
+}
+
+function loggerOptions(logger: BuildAppOptions["logger"], level: string): Pick<FastifyServerOptions, "logger" | "loggerInstance"> {
+  const base: LoggerOptions = {
+    level,
+    // Fastify's request serializer logs no headers; this guards any custom log line.
+    redact: { paths: ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-api-key"]'], censor: "[redacted]" },
+  };
+  if (logger === false) return { logger: false };
+  if (logger !== undefined) return { loggerInstance: pino(base, logger.stream) };
+  if (process.stdout.isTTY === true && canResolve("pino-pretty")) {
+    return { logger: { ...base, transport: { target: "pino-pretty", options: { translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" } } } };
+  }
+  return { logger: base };
+}
+
+// pino-pretty is a dev dependency: absent from the production image, where stdout is no TTY anyway.
+function canResolve(specifier: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}

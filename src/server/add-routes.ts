@@ -1,0 +1,151 @@
+/**
+ * `addRoutes`: mounts one runnable's LangServe endpoints as an encapsulated Fastify plugin with
+ * `prefix` = the mount path. Encapsulation keeps this chain's body parser (JSON whatever the
+ * Content-Type) and error handler away from the rest of the app.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
+import { ChainserveError } from "../core/errors.js";
+import type { Runnable } from "../core/runnable.js";
+import { codeForStatus, errorBody } from "../serde/errors.js";
+import { batchHandler } from "./batch.js";
+import { sendHttpError, toHttpError } from "./error-mapper.js";
+import { invokeHandler } from "./invoke.js";
+import { resolveOptions, type AddRoutesOptions, type EndpointName, type ResolvedOptions } from "./options.js";
+import { chainservePlugin, ensureState, stateOf, type MountedChain } from "./plugin.js";
+import { configJsonSchema, inputJsonSchema, outputJsonSchema, schemaHandler } from "./schemas.js";
+import { streamEventsHandler } from "./stream-events.js";
+import { streamLogHandler } from "./stream-log.js";
+import { streamHandler } from "./stream.js";
+
+type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+// OPTIONS is left alone so CORS preflight handlers (e.g. @fastify/cors's `OPTIONS *`) still match.
+const OTHER_METHODS: Record<"GET" | "POST", HTTPMethods[]> = {
+  GET: ["HEAD", "POST", "PUT", "DELETE", "PATCH"],
+  POST: ["GET", "HEAD", "PUT", "DELETE", "PATCH"],
+};
+
+const METHOD_NOT_ALLOWED = JSON.stringify(errorBody("METHOD_NOT_ALLOWED", "Method Not Allowed"));
+
+function methodNotAllowed(allow: string): Handler {
+  return async (_request, reply) =>
+    reply.code(405).header("allow", allow).header("content-type", "application/json").send(METHOD_NOT_ALLOWED);
+}
+
+function handlerFor(endpoint: EndpointName, mount: ResolvedOptions, record: MountedChain): Handler {
+  switch (endpoint) {
+    case "invoke":
+      return invokeHandler(mount);
+    case "batch":
+      return batchHandler(mount);
+    case "stream":
+      return streamHandler(mount);
+    case "stream_log":
+      return streamLogHandler(mount);
+    case "stream_events":
+      return streamEventsHandler(mount);
+    case "input_schema":
+      return schemaHandler(record.inputJsonSchema);
+    case "output_schema":
+      return schemaHandler(record.outputJsonSchema);
+    case "config_schema":
+      return schemaHandler(record.configJsonSchema);
+  }
+}
+
+// Errors Fastify raises before a handler runs (body too large, bad Content-Length) keep their
+// 4xx in our error shape; anything else here is a bug and a plain 500.
+function chainErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = error.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return reply.code(status).header("content-type", "application/json").send(JSON.stringify(errorBody(codeForStatus(status), error.message)));
+  }
+  request.log.error({ err: error }, "unhandled error in a chainserve route");
+  return sendHttpError(reply, toHttpError(error));
+}
+
+function record(mount: ResolvedOptions): MountedChain {
+  const out: MountedChain = {
+    path: mount.fullPath,
+    name: mount.name,
+    endpoints: [...mount.endpoints],
+    configHashes: mount.configHashes,
+    routes: [],
+    configKeys: [...mount.configKeys],
+    inputJsonSchema: inputJsonSchema(mount, mount.inputSchema === mount.runnable.inputSchema ? undefined : mount.inputSchema),
+    outputJsonSchema: outputJsonSchema(mount, mount.outputSchema === mount.runnable.outputSchema ? undefined : mount.outputSchema),
+    configJsonSchema: configJsonSchema(mount),
+  };
+  if (mount.inputSchema !== undefined) out.inputSchema = mount.inputSchema;
+  if (mount.outputSchema !== undefined) out.outputSchema = mount.outputSchema;
+  for (const endpoint of mount.endpoints) {
+    const method = endpoint.endsWith("_schema") ? "GET" : "POST";
+    out.routes.push({ method, url: `${mount.fullPath}/${endpoint}`, endpoint });
+    if (mount.configHashes) out.routes.push({ method, url: `${mount.fullPath}/c/:config_hash/${endpoint}`, endpoint });
+  }
+  return out;
+}
+
+interface ChainRoutesOptions {
+  mount: ResolvedOptions;
+  record: MountedChain;
+}
+
+async function chainRoutes(app: FastifyInstance, { mount, record }: ChainRoutesOptions): Promise<void> {
+  // LangServe reads the body as JSON whatever the Content-Type (text/plain included); parsing
+  // it ourselves turns invalid JSON into its 422 instead of Fastify's 400.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+  app.setErrorHandler(chainErrorHandler);
+  for (const endpoint of mount.endpoints) {
+    const method = endpoint.endsWith("_schema") ? "GET" : "POST";
+    const handler = handlerFor(endpoint, mount, record);
+    const urls = mount.configHashes ? [`/${endpoint}`, `/c/:config_hash/${endpoint}`] : [`/${endpoint}`];
+    for (const url of urls) {
+      app.route({ method, url, handler, exposeHeadRoute: false });
+      app.route({ method: OTHER_METHODS[method], url, handler: methodNotAllowed(method) });
+    }
+  }
+}
+
+/**
+ * Mounts `runnable` on `app` under `options.path`, LangServe style: POST `invoke`, `batch`,
+ * `stream`, `stream_log`, `stream_events`; GET `input_schema`, `output_schema`,
+ * `config_schema`; and their `/c/{config_hash}/…` twins. Options are validated here: a bad one
+ * rejects with an INVALID_OPTIONS ChainserveError at boot. Registers {@link chainservePlugin}
+ * (404 handler, mount registry) the first time.
+ * @example
+ * import Fastify from "fastify";
+ * import { addRoutes } from "chainserve/server";
+ *
+ * const app = Fastify({ logger: true });
+ * await addRoutes(app, chain, {
+ *   path: "/chat",
+ *   configKeys: ["configurable", "tags"],
+ *   perRequestConfigModifier: (config, request) => ({
+ *     ...config,
+ *     metadata: { ...config.metadata, user: request.headers["x-user"] },
+ *   }),
+ *   errorMapper: (error) =>
+ *     (error as { status?: number }).status === 429
+ *       ? { status: 429, code: "RATE_LIMITED", message: "Upstream rate limit", safe: true }
+ *       : undefined,
+ * });
+ * await app.listen({ port: 8000 });
+ */
+export async function addRoutes(app: FastifyInstance<any, any, any, any, any>, runnable: Runnable<any, any, any>, options: AddRoutesOptions): Promise<void> {
+  const instance = app as unknown as FastifyInstance;
+  const mount = resolveOptions(runnable, options, instance.prefix);
+  let state = stateOf(instance);
+  if (state === undefined) {
+    // Decorate now, so a second addRoutes before this one is awaited does not register twice.
+    state = ensureState(instance);
+    void instance.register(chainservePlugin);
+  }
+  if (state.mounts.some((m) => m.path === mount.fullPath)) {
+    throw new ChainserveError("INVALID_OPTIONS", `addRoutes: a runnable is already mounted at ${JSON.stringify(mount.fullPath)}`);
+  }
+  const entry = record(mount);
+  state.mounts.push(entry);
+  await instance.register(chainRoutes, { prefix: mount.path, mount, record: entry });
+}

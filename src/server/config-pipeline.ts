@@ -1,0 +1,182 @@
+/**
+ * The config a run gets (langserve-protocol.md §2.5): the client's config (hash, then body)
+ * validated key by key and projected onto `configKeys`, merged, gated, passed through the
+ * per-request modifier, then stamped with what only the server sets: `__` metadata, the run
+ * name (the mount path), the run id and the abort signal. A client can never set `callbacks`,
+ * `signal`, `timeout`, `runName` or anything else that runs code: unknown keys are dropped.
+ */
+import { randomUUID } from "node:crypto";
+import type { FastifyRequest } from "fastify";
+import type { RunnableConfig } from "../core/config.js";
+import { ChainserveError } from "../core/errors.js";
+import { validationError, type ValidationIssue } from "../serde/errors.js";
+import { fromZodIssues, issue } from "./issues.js";
+import { CONFIG_KEY_ALIASES, type ConfigKey, type EndpointName, type ResolvedOptions } from "./options.js";
+
+type Loc = (string | number)[];
+
+/** The part of a config a client may set. */
+export type ClientConfig = Pick<RunnableConfig, ConfigKey>;
+
+/** A validated client config, and whether it asked for any `configurable` value at all. */
+export interface ParsedClientConfig {
+  config: ClientConfig;
+  configurableSent: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const CONFIGURABLE_DISALLOWED =
+  "The config field `configurable` has been disallowed by the server. This can be modified server side by adding `configurable` to the list of `config_keys` argument in `add_routes`";
+
+/** True for `{…}` (not an array, not null, not a class instance). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function positiveInt(value: unknown, loc: Loc, issues: ValidationIssue[]): number | undefined {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    issues.push(issue("int_type", loc, "Input should be a valid integer", value));
+  } else if (value < 1) {
+    issues.push(issue("greater_than_equal", loc, "Input should be greater than or equal to 1", value, { ge: 1 }));
+  } else return value;
+  return undefined;
+}
+
+/**
+ * Validates one wire config: keys outside `configKeys` (and every unknown key) are dropped;
+ * kept keys are type-checked, issues going to `issues` with `loc` under `loc`.
+ */
+export function parseClientConfig(raw: Record<string, unknown>, mount: ResolvedOptions, loc: Loc, issues: ValidationIssue[]): ParsedClientConfig {
+  const config: ClientConfig = {};
+  let configurableSent = false;
+  for (const key of Object.keys(raw)) {
+    const canonical = CONFIG_KEY_ALIASES.get(key);
+    const value = raw[key];
+    if (canonical === undefined || value === null || value === undefined) continue;
+    if (canonical === "configurable") {
+      if (!isPlainObject(value)) {
+        issues.push(issue("dict_type", [...loc, key], "Input should be a valid dictionary", value));
+        continue;
+      }
+      configurableSent ||= Object.keys(value).length > 0;
+      if (mount.configKeys.has("configurable")) {
+        const parsed = parseConfigurable(value, mount, [...loc, key], issues);
+        if (parsed !== undefined) config.configurable = parsed;
+      }
+      continue;
+    }
+    if (!mount.configKeys.has(canonical)) continue;
+    const at = [...loc, key];
+    switch (canonical) {
+      case "tags":
+        if (!Array.isArray(value)) issues.push(issue("list_type", at, "Input should be a valid list", value));
+        else {
+          const bad = value.findIndex((t) => typeof t !== "string");
+          if (bad >= 0) issues.push(issue("string_type", [...at, bad], "Input should be a valid string", value[bad]));
+          else config.tags = value as string[];
+        }
+        break;
+      case "metadata":
+        if (isPlainObject(value)) config.metadata = value;
+        else issues.push(issue("dict_type", at, "Input should be a valid dictionary", value));
+        break;
+      case "recursionLimit":
+        config.recursionLimit = positiveInt(value, at, issues);
+        break;
+      case "maxConcurrency":
+        config.maxConcurrency = positiveInt(value, at, issues);
+        break;
+      case "runId":
+        if (typeof value === "string" && UUID.test(value)) config.runId = value.toLowerCase();
+        else issues.push(issue("uuid_parsing", at, "Input should be a valid UUID", value));
+        break;
+    }
+  }
+  return { config, configurableSent };
+}
+
+// Only the fields the runnable declares reach it, each validated by its own schema (as LangServe
+// builds its `Configurable` model from the runnable's config specs).
+function parseConfigurable(value: Record<string, unknown>, mount: ResolvedOptions, loc: Loc, issues: ValidationIssue[]): Record<string, unknown> | undefined {
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const spec = mount.configurableSpecs.get(key);
+    if (spec === undefined) continue;
+    const result = spec.schema.safeParse(value[key], { reportInput: true });
+    if (!result.success) issues.push(...fromZodIssues(result.error.issues, value[key], [...loc, key]));
+    else (out ??= {})[key] = result.data;
+  }
+  return out;
+}
+
+/** Merges `b` over `a`: tags as a sorted set union (as LangServe), dicts shallowly, the rest later-wins. */
+export function mergeClientConfigs(a: ClientConfig, b: ClientConfig): ClientConfig {
+  const out: ClientConfig = { ...a };
+  for (const key of Object.keys(b) as ConfigKey[]) {
+    const value = b[key];
+    if (value === undefined) continue;
+    if (key === "metadata" || key === "configurable") out[key] = { ...out[key], ...(value as Record<string, unknown>) };
+    else (out as Record<string, unknown>)[key] = value;
+  }
+  if (a.tags !== undefined || b.tags !== undefined) out.tags = [...new Set([...(a.tags ?? []), ...(b.tags ?? [])])].sort();
+  return out;
+}
+
+/**
+ * Validates the hash config and one body config and merges them; throws BAD_REQUEST (422) with
+ * every issue, or the "configurable disallowed" 422 when the client sets configurable fields
+ * the runnable declares but the mount does not allow.
+ */
+export function clientConfig(hash: Record<string, unknown>, body: Record<string, unknown>, mount: ResolvedOptions, loc: Loc = []): ClientConfig {
+  const issues: ValidationIssue[] = [];
+  const fromHash = parseClientConfig(hash, mount, loc, issues);
+  const fromBody = parseClientConfig(body, mount, loc, issues);
+  if (issues.length > 0) throw validationError(issues);
+  const sent = fromHash.configurableSent || fromBody.configurableSent;
+  if (sent && !mount.configKeys.has("configurable") && mount.configurableSpecs.size > 0) throw validationError(CONFIGURABLE_DISALLOWED);
+  return mergeClientConfigs(fromHash.config, fromBody.config);
+}
+
+/** What {@link finalizeConfig} needs to know about the request. */
+export interface FinalizeContext {
+  mount: ResolvedOptions;
+  request: FastifyRequest;
+  endpoint: EndpointName;
+  signal: AbortSignal;
+}
+
+/**
+ * Runs the per-request modifier, then applies the server's keys, which nothing overrides:
+ * `__useragent`, `__langserve_version`, `__langserve_endpoint`, `runName` (the mount path),
+ * `runId` (the allowed client's or modifier's, else a fresh UUID) and the run's abort signal.
+ */
+export async function finalizeConfig(client: ClientConfig, ctx: FinalizeContext): Promise<RunnableConfig & { runId: string }> {
+  const { mount, request } = ctx;
+  let config: RunnableConfig = client;
+  if (mount.perRequestConfigModifier !== undefined) {
+    const modified = await mount.perRequestConfigModifier({ ...client }, request);
+    if (modified !== undefined) {
+      if (typeof modified !== "object" || modified === null) {
+        throw new ChainserveError("INTERNAL", "perRequestConfigModifier must return a config object or undefined");
+      }
+      config = modified;
+    }
+  }
+  const out: RunnableConfig & { runId: string } = { ...config, runId: typeof config.runId === "string" ? config.runId : randomUUID() };
+  if (mount.includeServerMetadata) {
+    const userAgent = request.headers["user-agent"];
+    out.metadata = {
+      ...config.metadata,
+      __useragent: userAgent ?? null,
+      __langserve_version: mount.serverVersion,
+      __langserve_endpoint: ctx.endpoint,
+    };
+  }
+  if (mount.fullPath !== "") out.runName = mount.fullPath;
+  else delete out.runName;
+  out.signal = config.signal === undefined ? ctx.signal : AbortSignal.any([config.signal, ctx.signal]);
+  return out;
+}

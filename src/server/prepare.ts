@@ -1,0 +1,110 @@
+/**
+ * Everything between the raw request and the runnable call, shared by the endpoint handlers:
+ * body shape, config hash, client config, per-request modifier, input validation. Errors from
+ * validation are the client's (4xx, never remapped); what the modifier throws is wrapped in
+ * {@link HookFailure} so the handler sends it through the `errorMapper` like a run failure.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { RunnableConfig } from "../core/config.js";
+import { ChainserveError } from "../core/errors.js";
+import { validationError, type ValidationIssue } from "../serde/errors.js";
+import { decodeConfigHash } from "./config-hash.js";
+import { logFailure, replyRunError, sendHttpError, toHttpError } from "./error-mapper.js";
+import { clientConfig, finalizeConfig, type ClientConfig } from "./config-pipeline.js";
+import type { EndpointName, ResolvedOptions } from "./options.js";
+import { parseBatchBody, parseSingleBody, validateInput } from "./validate.js";
+
+/** A config ready for the runnable, with its run id. */
+export type RunConfig = RunnableConfig & { runId: string };
+
+/** Marks an error thrown by server code the deployment supplied (the config modifier). */
+export class HookFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * One AbortController per request, fired when the response closes before it finished (the
+ * client went away). The request's own `close` is useless here: it fires as soon as a POST
+ * body has been read.
+ */
+export function watchDisconnect(reply: FastifyReply): AbortController {
+  const controller = new AbortController();
+  const raw = reply.raw;
+  raw.once("close", () => {
+    if (!raw.writableFinished) controller.abort(new ChainserveError("ABORTED", "Client disconnected"));
+  });
+  return controller;
+}
+
+function configHash(request: FastifyRequest): Record<string, unknown> {
+  return decodeConfigHash((request.params as { config_hash?: string } | undefined)?.config_hash);
+}
+
+async function finalize(client: ClientConfig, mount: ResolvedOptions, request: FastifyRequest, endpoint: EndpointName, signal: AbortSignal): Promise<RunConfig> {
+  try {
+    return await finalizeConfig(client, { mount, request, endpoint, signal });
+  } catch (error) {
+    throw new HookFailure(error);
+  }
+}
+
+/** A validated invoke / stream request. */
+export interface PreparedRun {
+  body: Record<string, unknown>;
+  input: unknown;
+  config: RunConfig;
+}
+
+/** Validates an invoke or stream request and builds its config. */
+export async function prepareSingle(request: FastifyRequest, mount: ResolvedOptions, endpoint: EndpointName, signal: AbortSignal): Promise<PreparedRun> {
+  const { body, input, config } = parseSingleBody(request.body);
+  // Hooks and the config modifier see the parsed body, as they would with Fastify's parser.
+  request.body = body;
+  const client = clientConfig(configHash(request), config, mount);
+  const runConfig = await finalize(client, mount, request, endpoint, signal);
+  const issues: ValidationIssue[] = [];
+  const value = validateInput(input, mount.inputSchema, [], issues);
+  if (issues.length > 0) throw validationError(issues);
+  return { body, input: value, config: runConfig };
+}
+
+/** A validated batch request: one input and one config per item. */
+export interface PreparedBatch {
+  inputs: unknown[];
+  configs: RunConfig[];
+}
+
+/** Validates a batch request; issues in items carry `loc` `["inputs", i, …]`. */
+export async function prepareBatch(request: FastifyRequest, mount: ResolvedOptions, signal: AbortSignal): Promise<PreparedBatch> {
+  const { body, inputs, configs, perInput } = parseBatchBody(request.body);
+  request.body = body;
+  const hash = configHash(request);
+  let clients: ClientConfig[];
+  if (perInput) {
+    clients = configs.map((c, i) => clientConfig(hash, c, mount, [i]));
+  } else {
+    const shared = clientConfig(hash, configs[0] ?? {}, mount);
+    // A client run id names one run: it goes to the first item only.
+    const rest: ClientConfig = { ...shared };
+    delete rest.runId;
+    clients = inputs.map((_, i) => (i === 0 ? shared : rest));
+  }
+  const runConfigs: RunConfig[] = [];
+  for (const client of clients) runConfigs.push(await finalize(client, mount, request, "batch", signal));
+  const issues: ValidationIssue[] = [];
+  const values = inputs.map((input, i) => validateInput(input, mount.inputSchema, ["inputs", i], issues));
+  if (issues.length > 0) throw validationError(issues);
+  return { inputs: values, configs: runConfigs };
+}
+
+/**
+ * Answers an error from the preparation phase: the config modifier's through the `errorMapper`;
+ * a validation error as is (a 4xx the mapper cannot turn into a 5xx).
+ */
+export function replyPrepareError(request: FastifyRequest, reply: FastifyReply, error: unknown, mount: ResolvedOptions): FastifyReply {
+  if (error instanceof HookFailure) return replyRunError(request, reply, error.error, mount.errorMapper);
+  const http = toHttpError(error);
+  if (http.status >= 500) logFailure(request, http, error, undefined);
+  else request.log.debug({ status: http.status, code: http.code }, "request rejected");
+  return sendHttpError(reply, http);
+}

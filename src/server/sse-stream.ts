@@ -1,0 +1,95 @@
+/**
+ * The loop behind `/stream`, `/stream_log` and `/stream_events`: pull one item, encode it once,
+ * queue its frame, and pull the next only when the socket can take more. Called after every
+ * validation passed (so 4xx answers are plain JSON); from here on a failure is one `error`
+ * event, after which the response ends cleanly (LangServe cut the connection instead, §4.4).
+ */
+import type { OutgoingHttpHeaders } from "node:http";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { encodeErrorFrame, SSE_END_FRAME } from "../serde/sse.js";
+import { logFailure, toHttpError } from "./error-mapper.js";
+import type { EndpointName, ResolvedOptions } from "./options.js";
+import { SseWriter } from "./sse-writer.js";
+
+/** What one SSE run needs. */
+export interface SseRun {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  mount: ResolvedOptions;
+  endpoint: EndpointName;
+  runId: string;
+  /** Produces the items; its `return()` is called when the client goes away. */
+  source: () => AsyncIterator<unknown>;
+  /** One item to one complete frame. */
+  encode: (item: unknown) => string;
+  /** Sent just before the first frame (`/stream`'s metadata event). */
+  firstFrame?: string;
+}
+
+const SSE_HEADERS: Readonly<OutgoingHttpHeaders> = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+  "x-accel-buffering": "no",
+};
+
+function headersFor(reply: FastifyReply): OutgoingHttpHeaders {
+  // Headers hooks put on the reply (CORS, request id) must reach the client too.
+  const headers: OutgoingHttpHeaders = { ...(reply.getHeaders() as OutgoingHttpHeaders), ...SSE_HEADERS };
+  delete headers["content-length"];
+  // No `connection` header of ours: Node writes `Connection: keep-alive` itself when the
+  // client keeps the connection (as LangServe's head has it), `close` when it asked to close,
+  // and nothing on HTTP/2, where connection headers are forbidden.
+  return headers;
+}
+
+/** Streams `run.source()` as SSE frames; resolves when the response is over. Never throws. */
+export async function streamSse(run: SseRun): Promise<void> {
+  const { reply, request, mount } = run;
+  const writer = new SseWriter(reply.raw, { pingIntervalMs: mount.pingIntervalMs });
+  reply.hijack();
+  try {
+    writer.open(200, headersFor(reply));
+  } catch (error) {
+    // A header a hook set may be invalid; nothing was sent, and nothing sensible can be.
+    logFailure(request, toHttpError(error), error, run.runId);
+    reply.raw.destroy();
+    return;
+  }
+  let iterator: AsyncIterator<unknown> | undefined;
+  let done = false;
+  let items = 0;
+  let outcome = "completed";
+  try {
+    iterator = run.source();
+    while (true) {
+      const result = await iterator.next();
+      if (result.done === true) {
+        done = true;
+        break;
+      }
+      if (writer.closed) break;
+      const frame = run.encode(result.value);
+      items++;
+      const ok = writer.write(items === 1 && run.firstFrame !== undefined ? run.firstFrame + frame : frame);
+      if (!ok) await writer.ready();
+      if (writer.closed) break;
+    }
+    if (writer.closed) outcome = "disconnected";
+    else writer.end(SSE_END_FRAME);
+  } catch (error) {
+    if (writer.closed) {
+      outcome = "disconnected";
+    } else {
+      const http = toHttpError(error, mount.errorMapper);
+      logFailure(request, http, error, run.runId);
+      writer.end(encodeErrorFrame(http.status, http.message));
+      outcome = "error";
+    }
+  } finally {
+    // Stop the producer without awaiting: a generator stuck in an await would hold us here.
+    // (After it threw, return() is a no-op.)
+    if (!done) iterator?.return?.()?.catch(() => undefined);
+    writer.end();
+  }
+  request.log.info({ run_id: run.runId, endpoint: run.endpoint, items, outcome }, "stream finished");
+}
