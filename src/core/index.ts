@@ -29,6 +29,9 @@ export { concat, concatAll, tryConcat, markCumulative } from "./concat.js";
 export type { ConcatResult } from "./concat.js";
 export type { Run, RunListener, RunType } from "./tracing/run.js";
 export { dispatchCustomEvent } from "./tracing/custom-event.js";
+// The tracers register themselves with the Runnable base on load.
+import "./tracing/stream-log.js";
+import "./tracing/stream-events.js";
 export { RunLogPatch, RunLog } from "./tracing/stream-log.js";
 export type { StreamLogOptions, RunState, LogEntry, Operation } from "./tracing/stream-log.js";
 export type { StreamEvent, StreamEventsOptions, EventFilters } from "./tracing/stream-events.js";

@@ -5,6 +5,8 @@
  */
 import type { Runnable, RunnableLike } from "./runnable.js";
 import type { RunnableConfig } from "./config.js";
+import type { RunLog, RunLogPatch, StreamLogOptions } from "./tracing/stream-log.js";
+import type { EventFilters, StreamEvent } from "./tracing/stream-events.js";
 
 /** Options of `Runnable.withRetry`. */
 export interface RetryOptions {
@@ -32,6 +34,8 @@ export interface Registry {
   fallbacks?: (primary: Runnable, fallbacks: Runnable[]) => Runnable<any, any, any>;
   assign?: (mapping: Record<string, RunnableLike>) => Runnable<any, any, any>;
   pick?: (keys: string | string[]) => Runnable<any, any, any>;
+  streamLog?: (runnable: Runnable, input: unknown, config: RunnableConfig, options: StreamLogOptions) => AsyncGenerator<RunLogPatch | RunLog>;
+  streamEvents?: (runnable: Runnable, input: unknown, config: RunnableConfig, filters: EventFilters) => AsyncGenerator<StreamEvent>;
   configurableFields?: (runnable: Runnable, fields: Record<string, ConfigurableFieldSpec>) => Runnable<any, any, any>;
   configurableAlternatives?: (
     runnable: Runnable,

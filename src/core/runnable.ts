@@ -4,7 +4,9 @@
  * objects and never mutate. Tracing hooks (`_callWithConfig`, `_streamWithConfig`,
  * `_transformWithConfig`) cost nothing when no listener is attached to the config.
  */
-import { z } from "zod";
+// Type-only: the core must not pull zod into bundles that never declare schemas (the
+// browser client); declared schemas bring their own zod and its `toJSONSchema` method.
+import type { z } from "zod";
 import {
   childConfig,
   ensureConfig,
@@ -18,8 +20,10 @@ import { createRun, type Run, type RunContext, type RunType } from "./tracing/ru
 import { abortable } from "./utils/abortable.js";
 import { mapLimit } from "./utils/iter.js";
 import { raceSignal } from "./utils/signal.js";
-import { runStreamLog, type StreamLogOptions, type RunLogPatch, type RunLog } from "./tracing/stream-log.js";
-import { runStreamEvents, type StreamEvent, type StreamEventsOptions, type EventFilters } from "./tracing/stream-events.js";
+// Type-only: the tracers register themselves (src/core/index.ts loads them), so bundles that
+// never trace locally, such as the browser client, leave them out.
+import type { StreamLogOptions, RunLogPatch, RunLog } from "./tracing/stream-log.js";
+import type { StreamEvent, StreamEventsOptions, EventFilters } from "./tracing/stream-events.js";
 
 /** Anything `pipe`, `RunnableSequence.from` and parallel maps accept as a step. */
 export type RunnableLike<I = any, O = any> =
@@ -181,7 +185,7 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
   streamLog(input: RunInput, options: Partial<CallOptions> | undefined, streamOptions: StreamLogOptions & { diff: false }): AsyncGenerator<RunLog>;
   streamLog(input: RunInput, options?: Partial<CallOptions>, streamOptions?: StreamLogOptions): AsyncGenerator<RunLogPatch | RunLog>;
   streamLog(input: RunInput, options?: Partial<CallOptions>, streamOptions?: StreamLogOptions): AsyncGenerator<RunLogPatch | RunLog> {
-    return runStreamLog(this, input, ensureConfig(options as CallOptions | undefined), streamOptions ?? {});
+    return need("streamLog")(this, input, ensureConfig(options as CallOptions | undefined), streamOptions ?? {});
   }
 
   /** Stream v2 events for this run and every run under it (filters as in streamLog). */
@@ -190,7 +194,7 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
     if (version !== "v2" && version !== "v1") {
       throw new Error('Only versions "v1" and "v2" of the schema are currently supported.');
     }
-    return runStreamEvents(this, input, ensureConfig(config as unknown as CallOptions), filters ?? {});
+    return need("streamEvents")(this, input, ensureConfig(config as unknown as CallOptions), filters ?? {});
   }
 
   // ---------------------------------------------------------------- composition
@@ -380,7 +384,7 @@ export interface ConfigurableSpec {
 
 function jsonSchemaOf(schema: z.ZodType | undefined, title: string): Record<string, unknown> {
   if (schema === undefined) return { title };
-  const json = z.toJSONSchema(schema, { unrepresentable: "any", io: "input" }) as Record<string, unknown>;
+  const json = schema.toJSONSchema({ unrepresentable: "any", io: "input" }) as Record<string, unknown>;
   delete json.$schema;
   return { title, ...json };
 }
@@ -400,9 +404,18 @@ function invokeLater<I, O, C>(fn: (input: I, config: C) => O | Promise<O>, self:
 }
 
 async function* resume<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>): AsyncGenerator<T> {
-  if (first.done === true) return;
-  yield first.value;
-  yield* rest;
+  let finished = false;
+  try {
+    if (first.done !== true) {
+      yield first.value;
+      yield* rest;
+    }
+    finished = true;
+  } finally {
+    // A consumer that stops after the first chunk must still close the source (and with it
+    // any upstream HTTP stream); `yield*` only forwards return() once it is delegating.
+    if (!finished) await rest.return(undefined);
+  }
 }
 
 async function* tapInput<I>(first: IteratorResult<I>, iterator: AsyncIterator<I>, run: Run): AsyncGenerator<I> {

@@ -46,6 +46,11 @@ export function toHttpError(error: unknown, mapper?: ErrorMapper): HttpError {
     }
   }
   if (isChainserveError(error)) {
+    // A chain that calls another service through RemoteRunnable: that service's 4xx is not
+    // this caller's fault (a remote 422 is our bug or theirs), so it is a bad gateway here.
+    if (error.name === "RemoteRunnableError" && error.status !== 429 && error.code !== "ABORTED") {
+      return { status: 502, code: "UPSTREAM_ERROR", message: statusText(502), detail: statusText(502) };
+    }
     const status = error.status;
     if (status >= 400 && status < 500) {
       return { status, code: error.code, message: error.message, detail: error.detail ?? error.message };

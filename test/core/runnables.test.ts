@@ -447,3 +447,23 @@ describe("configurable specs of composites", () => {
     expect(inner.withRetry().getConfigurableSpecs().map((s) => s.id)).toEqual(["impl"]);
   });
 });
+
+describe("stream() cleanup", () => {
+  it("closes the source when the consumer stops right after the first chunk", async () => {
+    let closed = false;
+    const source = RunnableLambda.from(async function* (_: null) {
+      try {
+        yield 1;
+        yield 2;
+        yield 3;
+      } finally {
+        closed = true;
+      }
+    });
+    for await (const chunk of await source.stream(null)) {
+      expect(chunk).toBe(1);
+      break;
+    }
+    expect(closed).toBe(true);
+  });
+});

@@ -53,3 +53,13 @@ describe("the wire error shape", () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe("errors from a remote chainserve the chain calls", () => {
+  it("become 502 UPSTREAM_ERROR instead of passing the remote's 4xx through", async () => {
+    const { toHttpError } = await import("../../src/server/error-mapper.js");
+    const { RemoteRunnableError } = await import("../../src/client/index.js");
+    const remote422 = new RemoteRunnableError("BAD_REQUEST", "bad", { status: 422, detail: [] });
+    expect(toHttpError(remote422).status).toBe(502);
+    expect(toHttpError(remote422).code).toBe("UPSTREAM_ERROR");
+  });
+});

@@ -2,7 +2,9 @@
  * The stream_log data model: RFC 6902 operations, the root `RunState` and its `LogEntry`s,
  * and the two things `streamLog` yields, `RunLogPatch` (diff form) and `RunLog` (state form).
  */
-import jsonPatch from "fast-json-patch";
+// The ESM core module only: the package root also pulls in observe/compare (duplex), which
+// nothing here uses and which would ride along into the browser client bundle.
+import { applyPatch } from "fast-json-patch/module/core.mjs";
 import { cloneValue, type LogRunType } from "./values.js";
 
 /** JSON-patch `add` (`path` ending in `/-` appends to a list). */
@@ -78,7 +80,7 @@ export interface RunState {
  */
 export function applyOps(document: unknown, ops: readonly Operation[]): unknown {
   const copies = ops.map((op) => (op.op === "remove" ? op : { ...op, value: cloneValue(op.value) }));
-  return jsonPatch.applyPatch(document, copies, false, true).newDocument;
+  return applyPatch(document, copies as Parameters<typeof applyPatch>[1], false, true).newDocument;
 }
 
 /**

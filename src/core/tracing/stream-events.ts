@@ -9,6 +9,7 @@ import { EventTracer } from "./event-tracer.js";
 import type { StreamEvent } from "./event-types.js";
 import { createRunFilter, type RunFilters } from "./filters.js";
 import { driveTraced } from "./pump.js";
+import { registry } from "../registry.js";
 
 export type { CustomStreamEvent, RunEventName, RunStreamEvent, StreamEvent, StreamEventData } from "./event-types.js";
 
@@ -49,3 +50,5 @@ export function runStreamEvents(
   const include = createRunFilter(filters);
   return driveTraced<StreamEvent>(runnable, input, config, (context) => new EventTracer(context, include, input));
 }
+
+registry.streamEvents = runStreamEvents;

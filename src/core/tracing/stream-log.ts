@@ -7,6 +7,7 @@ import type { Runnable } from "../runnable.js";
 import { createRunFilter, type RunFilters } from "./filters.js";
 import { LogTracer } from "./log-tracer.js";
 import { driveTraced } from "./pump.js";
+import { registry } from "../registry.js";
 import { applyOps, RunLog, type Operation, type RunLogPatch, type RunState } from "./run-log.js";
 import { cloneValue } from "./values.js";
 
@@ -63,3 +64,5 @@ async function* accumulate(patches: AsyncGenerator<RunLogPatch>): AsyncGenerator
     yield new RunLog([...ops], cloneValue(state) as RunState);
   }
 }
+
+registry.streamLog = runStreamLog;
