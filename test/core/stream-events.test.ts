@@ -8,92 +8,19 @@ import {
   RunnableSequence,
   type EventFilters,
   type RunnableConfig,
-  type RunType,
   type StreamEvent,
 } from "../../src/core/index.js";
 import { Document } from "../../src/core/documents/index.js";
-import { AIMessageChunk, HumanMessage, type BaseMessage } from "../../src/core/messages/index.js";
+import { AIMessageChunk, HumanMessage } from "../../src/core/messages/index.js";
 import { ChatPromptValue } from "../../src/core/prompt-values.js";
 
-// ---------------------------------------------------------------- small fakes
-
-class FakePrompt extends Runnable<{ topic: string }, ChatPromptValue> {
-  protected override defaultName(): string {
-    return "ChatPromptTemplate";
-  }
-  protected override runType(): RunType {
-    return "prompt";
-  }
-  override invoke(input: { topic: string }, options?: RunnableConfig): Promise<ChatPromptValue> {
-    return this._callWithConfig((x: { topic: string }) => new ChatPromptValue([new HumanMessage(`tell me a joke about ${x.topic}`)]), input, options);
-  }
-}
-
-class FakeChatModel extends Runnable<unknown, AIMessageChunk> {
-  constructor(private readonly tokens: string[]) {
-    super();
-  }
-  protected override runType(): RunType {
-    return "chat_model";
-  }
-  protected override tracingMetadata(): Record<string, unknown> {
-    return { ls_provider: "fake", ls_model_type: "chat" };
-  }
-  override async invoke(input: unknown, options?: RunnableConfig): Promise<AIMessageChunk> {
-    let out: AIMessageChunk | undefined;
-    for await (const chunk of this._streamIterator(input, options)) out = out === undefined ? chunk : out.concat(chunk);
-    return out ?? new AIMessageChunk("");
-  }
-  override _streamIterator(input: unknown, options?: RunnableConfig): AsyncGenerator<AIMessageChunk> {
-    const tokens = this.tokens;
-    return this._streamWithConfig(async function* () {
-      for (const token of tokens) {
-        await Promise.resolve();
-        yield new AIMessageChunk({ content: token, id: "run-fake" });
-      }
-    }, input, options);
-  }
-}
-
-class FakeStrParser extends Runnable<BaseMessage, string> {
-  protected override defaultName(): string {
-    return "StrOutputParser";
-  }
-  protected override runType(): RunType {
-    return "parser";
-  }
-  override invoke(input: BaseMessage, options?: RunnableConfig): Promise<string> {
-    return this._callWithConfig((m: BaseMessage) => m.text, input, options);
-  }
-  override transform(inputs: AsyncIterable<BaseMessage>, options?: RunnableConfig): AsyncGenerator<string> {
-    return this._transformWithConfig(async function* (chunks: AsyncIterable<BaseMessage>) {
-      for await (const chunk of chunks) yield chunk.text;
-    }, inputs, options);
-  }
-}
-
-class FakeRetriever extends Runnable<string, Document[]> {
-  constructor() {
-    super();
-    this.name = "Docs";
-  }
-  protected override runType(): RunType {
-    return "retriever";
-  }
-  override invoke(query: string, options?: RunnableConfig): Promise<Document[]> {
-    return this._callWithConfig(() => [new Document({ pageContent: "harrison worked at kensho" })], query, options);
-  }
-}
-
-/** A runnable that only implements invoke (its stream is the default one-chunk stream). */
+import { FakeChatModel, FakeRetriever, jokeChain } from "./tracing-fakes.js";
 class InvokeOnly extends Runnable<number, number> {
   override invoke(input: number, options?: RunnableConfig): Promise<number> {
     return this._callWithConfig((x: number) => x * 10, input, options);
   }
 }
 
-const jokeChain = (tokens = ["Hello", " ", "world"]): Runnable =>
-  RunnableSequence.from([new FakePrompt(), new FakeChatModel(tokens), new FakeStrParser()]);
 
 async function eventsOf(runnable: Runnable, input: unknown, filters?: EventFilters, config: RunnableConfig = {}): Promise<StreamEvent[]> {
   const out: StreamEvent[] = [];

@@ -2,7 +2,7 @@
 import { throwIfAborted } from "../config.js";
 import { AIMessage, AIMessageChunk } from "../messages/ai.js";
 import type { BaseMessage } from "../messages/base.js";
-import { abortReason } from "../utils/signal.js";
+import { sleep } from "../utils/signal.js";
 import { BaseChatModel, type BaseChatModelCallOptions, type BaseChatModelParams } from "./base-chat-model.js";
 
 /** Options of {@link FakeChatModel}. */
@@ -66,22 +66,4 @@ export class FakeChatModel extends BaseChatModel {
     this.cursor.calls++;
     return text;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) {
-      reject(abortReason(signal));
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortReason(signal as AbortSignal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

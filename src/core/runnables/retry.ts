@@ -1,27 +1,11 @@
 import { childConfig, RUN_CONTEXT, type RunnableConfig } from "../config.js";
 import { registry, type RetryOptions } from "../registry.js";
 import { Runnable, toError, type BatchOptions, type ConfigurableSpec } from "../runnable.js";
-import { abortReason } from "../utils/signal.js";
+import { sleep } from "../utils/signal.js";
 
 /** p-retry's defaults (factor 2 from 1 s, randomised), capped at 30 s. */
 function defaultBackoff(attempt: number): number {
   return Math.min(1000 * 2 ** (attempt - 1), 30_000) * (1 + Math.random());
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) return reject(abortReason(signal));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortReason(signal as AbortSignal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /**
