@@ -1,9 +1,14 @@
 /**
- * `npm run bench`: the core benchmark (chainserve vs @langchain/core, one core).
- * Re-executes itself pinned to CPU 0 with taskset when available.
+ * `npm run bench` (`-- --quick` for a short run): the core benchmark (chainserve vs
+ * @langchain/core on one core), the client benchmark (ours vs LangChain.js 0.3's
+ * RemoteRunnable) and the server benchmark (the example app vs bare Fastify handlers sending
+ * the same bytes; server on CPU 0, load on CPU 1). Re-executes itself pinned to CPU 0 with
+ * taskset when available (the server benchmark's children pin themselves).
  */
 import { spawnSync } from "node:child_process";
+import { runClientBench } from "./client.js";
 import { runCoreBench, writeCoreResults } from "./core.js";
+import { runServerBench, writeServerResults } from "./server.js";
 
 const quick = process.argv.includes("--quick");
 
@@ -23,4 +28,8 @@ if (process.env.CHAINSERVE_BENCH_PINNED !== "1") process.stdout.write("taskset n
 process.stdout.write(`core benchmark (${quick ? "quick" : "full"}), pinned to CPU 0\n`);
 const core = await runCoreBench({ quick });
 await writeCoreResults(core);
-process.stdout.write("wrote bench/results/core.json\n");
+process.stdout.write("wrote bench/results/core.json\n\nclient benchmark\n");
+await runClientBench({ quick });
+process.stdout.write("\nserver benchmark\n");
+const server = await runServerBench({ quick, langserveUrl: process.env.LANGSERVE_URL });
+await writeServerResults(server, core);

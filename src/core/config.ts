@@ -161,16 +161,28 @@ export function childConfig<C extends RunnableConfig>(config: C, tag?: string): 
   const ctx = config[RUN_CONTEXT];
   if (ctx === undefined) {
     if (config.runName === undefined && config.runId === undefined) return config;
-    const out = { ...config };
-    delete out.runName;
-    delete out.runId;
-    return out;
+    return copyWithoutRunKeys(config);
   }
   if (tag === ctx.tag && config.runName === undefined && config.runId === undefined) return config;
-  const out = { ...config, [RUN_CONTEXT]: { listener: ctx.listener, parent: ctx.parent, tag } };
-  delete out.runName;
-  delete out.runId;
+  const out = copyWithoutRunKeys(config);
+  out[RUN_CONTEXT] = { listener: ctx.listener, parent: ctx.parent, tag };
   return out;
+}
+
+/**
+ * A copy of `config` without `runName`/`runId` (they name one run only). Built key by key
+ * rather than copied and `delete`d: a `delete` turns the object into a slow dictionary-mode
+ * object for V8, and every child of a server run would inherit that.
+ */
+export function copyWithoutRunKeys<C extends RunnableConfig>(config: C): C {
+  const out: Record<string | symbol, unknown> = {};
+  for (const key in config) {
+    if (key !== "runName" && key !== "runId") out[key] = (config as Record<string, unknown>)[key];
+  }
+  if (config[RUN_CONTEXT] !== undefined) out[RUN_CONTEXT] = config[RUN_CONTEXT];
+  if (config[NORMALISED] !== undefined) out[NORMALISED] = config[NORMALISED];
+  if (config[SIGNAL_RACED] !== undefined) out[SIGNAL_RACED] = config[SIGNAL_RACED];
+  return out as C;
 }
 
 /** Throws the signal's reason when the config's signal has fired. */

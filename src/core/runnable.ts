@@ -9,6 +9,7 @@
 import type { z } from "zod";
 import {
   childConfig,
+  copyWithoutRunKeys,
   ensureConfig,
   RUN_CONTEXT,
   SIGNAL_RACED,
@@ -360,10 +361,9 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
   }
 
   private innerConfig(config: CallOptions, ctx: RunContext, run: Run, racedSignal?: AbortSignal): CallOptions {
-    const inner: CallOptions = { ...config, [RUN_CONTEXT]: { listener: ctx.listener, parent: run, tag: undefined } };
+    const inner = copyWithoutRunKeys(config);
+    inner[RUN_CONTEXT] = { listener: ctx.listener, parent: run, tag: undefined };
     if (racedSignal !== undefined) inner[SIGNAL_RACED] = racedSignal;
-    delete inner.runName;
-    delete inner.runId;
     return inner;
   }
 }

@@ -34,7 +34,8 @@ const SSE_HEADERS: Readonly<OutgoingHttpHeaders> = {
 
 function headersFor(reply: FastifyReply): OutgoingHttpHeaders {
   // Headers hooks put on the reply (CORS, request id) must reach the client too.
-  const headers: OutgoingHttpHeaders = { ...(reply.getHeaders() as OutgoingHttpHeaders), ...SSE_HEADERS };
+  // getHeaders() returns a fresh object: add to it rather than copying it again.
+  const headers = Object.assign(reply.getHeaders() as OutgoingHttpHeaders, SSE_HEADERS);
   delete headers["content-length"];
   // No `connection` header of ours: Node writes `Connection: keep-alive` itself when the
   // client keeps the connection (as LangServe's head has it), `close` when it asked to close,

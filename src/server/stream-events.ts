@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ResolvedOptions } from "./options.js";
 import { prepareSingle, replyPrepareError, watchDisconnect } from "./prepare.js";
 import { streamSse } from "./sse-stream.js";
-import { encodeChunk } from "./stream.js";
+import { createFrameEncoder } from "./stream.js";
 import { parseStreamFilters, type StreamFilterOptions } from "./validate.js";
 
 /** Returns `event` without `__`-prefixed metadata keys (the same object when it has none). */
@@ -20,8 +20,9 @@ export function stripServerMetadata(event: unknown): unknown {
   return { ...(event as object), metadata: kept };
 }
 
-function encodeEvent(event: unknown): string {
-  return encodeChunk(stripServerMetadata(event));
+function createEventEncoder(): (event: unknown) => string {
+  const encode = createFrameEncoder();
+  return (event) => encode(stripServerMetadata(event));
 }
 
 /** The stream_events handler for `mount`. */
@@ -44,7 +45,7 @@ export function streamEventsHandler(mount: ResolvedOptions) {
       endpoint: "stream_events",
       runId: config.runId,
       source: () => mount.runnable.streamEvents(input, { ...config, version: mount.streamEventsVersion }, filters),
-      encode: encodeEvent,
+      encode: createEventEncoder(),
     });
     return undefined;
   };

@@ -8,12 +8,13 @@ import type { StreamLogOptions } from "../core/index.js";
 import type { ResolvedOptions } from "./options.js";
 import { prepareSingle, replyPrepareError, watchDisconnect } from "./prepare.js";
 import { streamSse } from "./sse-stream.js";
-import { encodeChunk } from "./stream.js";
+import { createFrameEncoder } from "./stream.js";
 import { parseStreamFilters, type StreamFilterOptions } from "./validate.js";
 
-function encodePatch(patch: unknown): string {
+function createPatchEncoder(): (patch: unknown) => string {
+  const encode = createFrameEncoder();
   // Only `ops` is wire data; a patch object may carry more (methods, state).
-  return encodeChunk({ ops: (patch as { ops?: unknown }).ops ?? [] });
+  return (patch) => encode({ ops: (patch as { ops?: unknown }).ops ?? [] });
 }
 
 /** The stream_log handler for `mount`. */
@@ -37,7 +38,7 @@ export function streamLogHandler(mount: ResolvedOptions) {
       endpoint: "stream_log",
       runId: config.runId,
       source: () => mount.runnable.streamLog(input, config, options as StreamLogOptions & { diff: true }),
-      encode: encodePatch,
+      encode: createPatchEncoder(),
     });
     return undefined;
   };

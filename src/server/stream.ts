@@ -3,15 +3,20 @@
  * chunk) by `metadata` `{"run_id": …}`, ended by `end` (langserve-protocol.md §4.5–§4.6).
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { toLangServe } from "../serde/lc-json.js";
 import { encodeDataFrame, encodeMetadataFrame } from "../serde/sse.js";
 import type { ResolvedOptions } from "./options.js";
 import { prepareSingle, replyPrepareError, watchDisconnect, type PreparedRun } from "./prepare.js";
+import { createChunkEncoder } from "./chunk-json.js";
 import { streamSse } from "./sse-stream.js";
 
-/** Encodes one chunk (or log patch, or event) as a `data` frame; `undefined` is `null`. */
-export function encodeChunk(chunk: unknown): string {
-  return encodeDataFrame(typeof chunk === "string" ? JSON.stringify(chunk) : (JSON.stringify(toLangServe(chunk)) ?? "null"));
+/**
+ * A frame encoder for one stream: each chunk (or log patch, or event) as a `data` frame of
+ * its LangServe JSON; `undefined` is `null`. Per stream, because the JSON encoder remembers
+ * the last messages it wrote (see chunk-json.ts).
+ */
+export function createFrameEncoder(): (chunk: unknown) => string {
+  const toJson = createChunkEncoder();
+  return (chunk) => encodeDataFrame(toJson(chunk));
 }
 
 /** The stream handler for `mount`. */
@@ -32,7 +37,7 @@ export function streamHandler(mount: ResolvedOptions) {
       endpoint: "stream",
       runId: config.runId,
       source: () => mount.runnable._streamIterator(input, config),
-      encode: encodeChunk,
+      encode: createFrameEncoder(),
       firstFrame: encodeMetadataFrame(config.runId),
     });
     return undefined;

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import {
+  AIMessage,
+  AIMessageChunk,
+  ChatPromptValue,
+  Document,
+  FakeChatModel,
+  HumanMessage,
+  RunnableLambda,
+  RunnableParallel,
+  RunnablePassthrough,
+  ChatPromptTemplate,
+  StrOutputParser,
+  type Runnable,
+} from "../../src/core/index.js";
+import { toLangServe } from "../../src/serde/lc-json.js";
+import { createChunkEncoder } from "../../src/server/chunk-json.js";
+
+const reference = (value: unknown): string => JSON.stringify(toLangServe(value) ?? null);
+
+async function everything(runnable: Runnable, input: unknown): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const chunk of await runnable.stream(input)) out.push(chunk);
+  for await (const patch of runnable.streamLog(input)) out.push(patch);
+  for await (const event of runnable.streamEvents(input, { version: "v2" })) out.push(event);
+  return out;
+}
+
+describe("the streaming chunk encoder", () => {
+  it("produces exactly the bytes of JSON.stringify(toLangServe(x)) for the reference chains' streams", async () => {
+    const model = new FakeChatModel({ responses: ["Why don't bears wear shoes? Because they have bear feet!"] });
+    const chat = ChatPromptTemplate.fromTemplate("tell me a joke about {topic}").pipe(model);
+    const rag = RunnableParallel.from({
+      context: RunnableLambda.from(() => [new Document({ pageContent: "harrison worked at kensho" })]).withConfig({ runName: "Docs" }),
+      question: new RunnablePassthrough(),
+    }).pipe(
+      RunnablePassthrough.assign({
+        output: ChatPromptTemplate.fromTemplate("Answer: {context} {question}").pipe(model).pipe(new StrOutputParser()),
+      }),
+    );
+    const values = [...(await everything(chat, { topic: "bears" })), ...(await everything(rag, "where did harrison work?"))];
+    expect(values.length).toBeGreaterThan(100);
+    const encode = createChunkEncoder();
+    for (const value of values) expect(encode(value)).toBe(reference(value));
+  });
+
+  it("matches the reference for odd values too", () => {
+    const encode = createChunkEncoder();
+    const odd: unknown[] = [
+      null,
+      "plain \"quoted\" \n text \u2028",
+      42,
+      [1, "two", { three: 3 }],
+      { text: "hello", score: 1 },
+      new AIMessageChunk({ content: "x", id: "a", additional_kwargs: { k: 1 }, usage_metadata: { input_tokens: 1, output_tokens: 2, total_tokens: 3 } }),
+      new AIMessageChunk({ content: "", tool_call_chunks: [{ name: "f", args: '{"a": 1}', id: "c1", index: 0 }] }),
+      new AIMessage({ content: "done", tool_calls: [{ name: "f", args: { a: 1 }, id: "c1" }] }),
+      new ChatPromptValue([new HumanMessage("hi")]),
+      { nested: { message: new AIMessageChunk("deep"), when: new Date(0), gone: undefined } },
+      new AIMessageChunk("same"),
+      new AIMessageChunk("same"),
+    ];
+    for (const value of odd) expect(encode(value)).toBe(reference(value));
+  });
+});
