@@ -289,12 +289,25 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
    * Stream `generate(input)` as this runnable's run: with tracing, every chunk is reported
    * (before it is yielded, so events bubble inside-out) and accumulated for the run's end.
    */
-  protected async *_streamWithConfig<I, O>(
+  protected _streamWithConfig<I, O>(
     generate: (input: I, config: CallOptions) => AsyncIterable<O>,
     input: I,
     options?: Partial<CallOptions>,
   ): AsyncGenerator<O> {
     const config = ensureConfig(options as CallOptions | undefined);
+    // Untraced and nothing to race: hand out the source itself. Every async-generator layer
+    // costs promise jobs per chunk, and a streamed chain stacks several of these.
+    if (config[RUN_CONTEXT] === undefined && unracedSignal(config) === undefined) {
+      return asGenerator(generate.call(this, input, childConfig(config)));
+    }
+    return this.streamWithConfigSlow(generate, input, config);
+  }
+
+  private async *streamWithConfigSlow<I, O>(
+    generate: (input: I, config: CallOptions) => AsyncIterable<O>,
+    input: I,
+    config: CallOptions,
+  ): AsyncGenerator<O> {
     const ctx = config[RUN_CONTEXT];
     const signal = unracedSignal(config);
     if (ctx === undefined) {
@@ -310,12 +323,23 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
    * Transform a stream as this runnable's run. With tracing, the run starts when the first
    * input chunk arrives (its input is unknown at start and reported, accumulated, at end).
    */
-  protected async *_transformWithConfig<I, O>(
+  protected _transformWithConfig<I, O>(
     generate: (inputs: AsyncIterable<I>, config: CallOptions) => AsyncIterable<O>,
     inputs: AsyncIterable<I>,
     options?: Partial<CallOptions>,
   ): AsyncGenerator<O> {
     const config = ensureConfig(options as CallOptions | undefined);
+    if (config[RUN_CONTEXT] === undefined && unracedSignal(config) === undefined) {
+      return asGenerator(generate.call(this, inputs, childConfig(config)));
+    }
+    return this.transformWithConfigSlow(generate, inputs, config);
+  }
+
+  private async *transformWithConfigSlow<I, O>(
+    generate: (inputs: AsyncIterable<I>, config: CallOptions) => AsyncIterable<O>,
+    inputs: AsyncIterable<I>,
+    config: CallOptions,
+  ): AsyncGenerator<O> {
     const ctx = config[RUN_CONTEXT];
     const signal = unracedSignal(config);
     if (ctx === undefined) {
@@ -387,6 +411,17 @@ function jsonSchemaOf(schema: z.ZodType | undefined, title: string): Record<stri
   const json = schema.toJSONSchema({ unrepresentable: "any", io: "input" }) as Record<string, unknown>;
   delete json.$schema;
   return { title, ...json };
+}
+
+/** An async iterable as an AsyncGenerator: itself when it already is one, else wrapped. */
+function asGenerator<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const candidate = source as Partial<AsyncGenerator<T>>;
+  if (typeof candidate.next === "function" && typeof candidate.return === "function" && typeof candidate.throw === "function") {
+    return source as AsyncGenerator<T>;
+  }
+  return (async function* () {
+    yield* source;
+  })();
 }
 
 /** The config's signal, unless an enclosing call already races it (then undefined). */
