@@ -10,7 +10,7 @@ import { createParser } from "eventsource-parser";
 import { RemoteRunnable as LcRemoteRunnable } from "lc03/runnables/remote";
 import { Agent, request } from "undici";
 import { RemoteRunnable } from "../src/client/index.js";
-import { SseDecoder } from "../src/client/sse-reader.js";
+import { SseDecoder } from "../src/serde/sse-parse.js";
 import { compare, type MeasureOptions } from "./measure.js";
 
 /** Events per streamed response. */

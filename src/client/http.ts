@@ -7,7 +7,7 @@
 import { SSE_EVENTS } from "../serde/sse.js";
 import { CallGuard } from "./call-guard.js";
 import { errorFromResponse, errorFromStreamEvent, protocolError } from "./errors.js";
-import { readSse } from "./sse-reader.js";
+import { readSse } from "../serde/sse-parse.js";
 import { resolveTransport, type HttpResponse } from "./transport.js";
 
 /** Headers for every request: an object, or a function called per request (fresh auth tokens). */

@@ -14,7 +14,8 @@ import type { EventFilters, StreamEvent, StreamEventsOptions } from "../core/tra
 import { fromLangServe } from "../serde/lc-json.js";
 import { protocolError } from "./errors.js";
 import { RemoteHttp, type StreamState } from "./http.js";
-import { accumulateLogs, reviveEvent, revivePatch } from "./revive.js";
+import { accumulateLogs } from "../core/tracing/run-log.js";
+import { reviveEvent, revivePatch } from "./revive.js";
 import type { JsonSchema, RemoteInput, RemoteOutput, RemoteRunnableOptions, Unset } from "./types.js";
 import { batchBody, invokeBody, streamEventsBody, streamLogBody } from "./wire.js";
 

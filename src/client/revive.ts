@@ -2,9 +2,8 @@
  * From wire payloads to chainserve objects: stream chunks and event dicts via
  * `fromLangServe`, stream_log payloads into RunLogPatch objects, and the `diff: false` fold.
  */
-import { RunLog, RunLogPatch, applyOps, type Operation, type RunState } from "../core/tracing/run-log.js";
+import { RunLogPatch, type Operation } from "../core/tracing/run-log.js";
 import type { StreamEvent } from "../core/tracing/stream-events.js";
-import { cloneValue } from "../core/tracing/values.js";
 import { fromLangServe } from "../serde/lc-json.js";
 import { protocolError } from "./errors.js";
 import type { StreamState } from "./http.js";
@@ -39,20 +38,3 @@ export function reviveEvent(payload: unknown, state: StreamState): StreamEvent {
   return event;
 }
 
-/**
- * The `diff: false` form: each RunLog holds every op so far and its own copy of the state.
- * Ops are applied to a private state with their values copied first (`applyOps`), so a
- * consumer who also folds the patches never gets an op applied twice (the LangChain.js
- * client's aliasing bug, runnable-semantics.md B.7), and no yielded state aliases another.
- * @example
- * for await (const log of accumulateLogs(patches)) console.log(log.state.final_output);
- */
-export async function* accumulateLogs(patches: AsyncIterable<RunLogPatch>): AsyncGenerator<RunLog> {
-  let state: unknown = null;
-  const ops: Operation[] = [];
-  for await (const patch of patches) {
-    state = applyOps(state, patch.ops);
-    ops.push(...patch.ops);
-    yield new RunLog([...ops], cloneValue(state) as RunState);
-  }
-}

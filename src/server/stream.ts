@@ -2,12 +2,10 @@
  * `POST {path}/stream`: one `data` event per output chunk, preceded (just before the first
  * chunk) by `metadata` `{"run_id": …}`, ended by `end` (langserve-protocol.md §4.5–§4.6).
  */
-import type { FastifyReply, FastifyRequest } from "fastify";
 import { encodeDataFrame, encodeMetadataFrame } from "../serde/sse.js";
-import type { ResolvedOptions } from "./options.js";
-import { prepareSingle, replyPrepareError, watchDisconnect, type PreparedRun } from "./prepare.js";
 import { createChunkEncoder } from "./chunk-json.js";
-import { streamSse } from "./sse-stream.js";
+import type { ResolvedOptions } from "./options.js";
+import { sseHandler } from "./sse-handler.js";
 
 /**
  * A frame encoder for one stream: each chunk (or log patch, or event) as a `data` frame of
@@ -21,25 +19,11 @@ export function createFrameEncoder(): (chunk: unknown) => string {
 
 /** The stream handler for `mount`. */
 export function streamHandler(mount: ResolvedOptions) {
-  return async function stream(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    const controller = watchDisconnect(reply);
-    let run: PreparedRun;
-    try {
-      run = await prepareSingle(request, mount, "stream", controller.signal);
-    } catch (error) {
-      return replyPrepareError(request, reply, error, mount);
-    }
-    const { input, config } = run;
-    await streamSse({
-      request,
-      reply,
-      mount,
-      endpoint: "stream",
-      runId: config.runId,
-      source: () => mount.runnable._streamIterator(input, config),
-      encode: createFrameEncoder(),
-      firstFrame: encodeMetadataFrame(config.runId),
-    });
-    return undefined;
-  };
+  return sseHandler(mount, {
+    endpoint: "stream",
+    filters: false,
+    source: ({ input, config }) => mount.runnable._streamIterator(input, config),
+    encoder: createFrameEncoder,
+    firstFrame: ({ config }) => encodeMetadataFrame(config.runId),
+  });
 }

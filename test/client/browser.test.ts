@@ -17,6 +17,7 @@ import { chatInput, createChatChain, JOKE } from "../../chains/chat.js";
 import { FakeChatModel } from "../../src/core/index.js";
 import { buildApp } from "../../routes/app.js";
 import { measureClientBundle } from "../../scripts/client-size.js";
+import { listenLocal } from "../e2e/listen.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const present = existsSync(CHROMIUM);
@@ -74,9 +75,7 @@ describe.skipIf(!present)("chainserve/client in headless Chromium", () => {
     const { code } = await measureClientBundle();
     app.get("/test-client/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(PAGE));
     app.get("/test-client/client.js", async (_request, reply) => reply.type("text/javascript; charset=utf-8").send(Buffer.from(code)));
-    await app.listen({ port: 0, host: "127.0.0.1" });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
+    base = await listenLocal(app);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],

@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { z } from "zod";
 import { ChatPromptTemplate, FakeChatModel, RunnableLambda, type RunnableConfig } from "../../src/core/index.js";
 import { addRoutes } from "../../src/server/index.js";
+import { listenLocal } from "../e2e/listen.js";
 
 /** The fake model's joke (the captures' joke). */
 export const JOKE = "Why don't bears wear shoes? Because they have bear feet!";
@@ -71,11 +72,9 @@ export async function startTestServer(): Promise<TestServer> {
   await addRoutes(app, quiet, { path: "/quiet", pingIntervalMs: 0 });
   await addRoutes(app, quiet, { path: "/pinged", pingIntervalMs: 50 });
   app.post("/headers/invoke", async (request) => ({ output: request.headers, metadata: { run_id: "h", feedback_tokens: [] } }));
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const address = app.server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
+  const base = await listenLocal(app);
   return {
-    base: `http://127.0.0.1:${port}`,
+    base,
     nextSlowAbort: () => new Promise<void>((resolve) => waiters.push(resolve)),
     close: () => app.close(),
   };

@@ -41,12 +41,16 @@ export interface SseMessage {
 
 /**
  * The capture folder, resolved from this file's location (`<repo>/test/e2e` →
- * `<repo>/../shared/spec/langserve-captures`); `undefined` when it does not exist.
+ * `<repo>/../shared/spec/langserve-captures`); `undefined` when it does not exist
+ * (an error when `CHAINSERVE_REQUIRE_CAPTURES=1`, as `.ci/run` sets).
  */
 export function capturesDir(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
   const dir = resolve(here, "..", "..", "..", "shared", "spec", "langserve-captures");
-  return existsSync(dir) ? dir : undefined;
+  if (existsSync(dir)) return dir;
+  // CI always has shared/ beside the clone: there a missing folder is a failure, not a skip.
+  if (process.env.CHAINSERVE_REQUIRE_CAPTURES === "1") throw new Error(`LangServe captures not found at ${dir}`);
+  return undefined;
 }
 
 /** Every case that has both a `.request.txt` and a `.http`, sorted by name. */

@@ -14,6 +14,7 @@ import { buildApp } from "../../routes/app.js";
 import { capturesDir, loadCaptures, mediaType, parseSse, type Capture } from "./captures.js";
 import { diffShape, type ShapeOptions } from "./shape.js";
 import { diffStream, diffStreamEvents, diffStreamLog, type StreamAllowances } from "./streams.js";
+import { listenLocal } from "./listen.js";
 
 // ------------------------------------------------------------------------------------------
 // ALLOW-LIST. Every difference from the captures, with its reason. Nothing else may differ.
@@ -198,9 +199,7 @@ describe.skipIf(dir === undefined)("LangServe conformance: every capture replaye
 
   beforeAll(async () => {
     app = await buildApp({ env: {}, logger: false });
-    await app.listen({ host: "127.0.0.1", port: 0 });
-    const address = app.server.address();
-    base = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
+    base = await listenLocal(app);
   });
   afterAll(async () => {
     await app.close();
@@ -235,7 +234,7 @@ describe.skipIf(dir === undefined)("LangServe conformance: every capture replaye
   }
 });
 
-describe.skipIf(dir === undefined)("LangServe defects fixed (no capture: the LangServe behaviour is in the spec)", () => {
+describe("LangServe defects fixed (no capture: the LangServe behaviour is in the spec)", () => {
   let app: FastifyInstance;
   beforeAll(async () => {
     app = await buildApp({ env: {}, logger: false });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JOKE } from "../../chains/chat.js";
 import { RAG_ANSWER } from "../../chains/rag.js";
 import { buildApp } from "../../routes/app.js";
+import { listenLocal } from "../e2e/listen.js";
 
 const TOKENS = JOKE.split(/(\s)/);
 const QUESTION = "where did harrison work?";
@@ -20,9 +21,7 @@ const remote = (path: string): RemoteRunnable<any, any, any> => new RemoteRunnab
 
 beforeAll(async () => {
   app = await buildApp({ env: {}, logger: false });
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  const address = app.server.address();
-  base = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
+  base = await listenLocal(app);
 });
 afterAll(async () => {
   await app.close();

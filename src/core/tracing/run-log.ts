@@ -121,3 +121,21 @@ export class RunLog extends RunLogPatch {
     return new RunLog([...this.ops, ...other.ops], applyOps(cloneValue(this.state), other.ops) as RunState);
   }
 }
+
+/**
+ * The `diff: false` form: each RunLog holds every op so far and its own copy of the state.
+ * Ops are applied to a private state with their values copied first (`applyOps`), so a
+ * consumer who also folds the patches never gets an op applied twice (the LangChain.js
+ * client's aliasing bug, runnable-semantics.md B.7), and no yielded state aliases another.
+ * @example
+ * for await (const log of accumulateLogs(patches)) console.log(log.state.final_output);
+ */
+export async function* accumulateLogs(patches: AsyncIterable<RunLogPatch>): AsyncGenerator<RunLog> {
+  let state: unknown = null;
+  const ops: Operation[] = [];
+  for await (const patch of patches) {
+    state = applyOps(state, patch.ops);
+    ops.push(...patch.ops);
+    yield new RunLog([...ops], cloneValue(state) as RunState);
+  }
+}

@@ -8,8 +8,7 @@ import { createRunFilter, type RunFilters } from "./filters.js";
 import { LogTracer } from "./log-tracer.js";
 import { driveTraced } from "./pump.js";
 import { registry } from "../registry.js";
-import { applyOps, RunLog, type Operation, type RunLogPatch, type RunState } from "./run-log.js";
-import { cloneValue } from "./values.js";
+import { accumulateLogs, type RunLog, type RunLogPatch } from "./run-log.js";
 
 export { RunLog, RunLogPatch } from "./run-log.js";
 export type { AddOperation, LogEntry, Operation, RemoveOperation, ReplaceOperation, RunState } from "./run-log.js";
@@ -48,21 +47,8 @@ export function runStreamLog(
 ): AsyncGenerator<RunLogPatch | RunLog> {
   const include = createRunFilter(options);
   const patches = driveTraced<RunLogPatch>(runnable, input, config, (context) => new LogTracer(context, include));
-  return options.diff === false ? accumulate(patches) : patches;
+  return options.diff === false ? accumulateLogs(patches) : patches;
 }
 
-/**
- * The `diff: false` form. The state is kept privately and every RunLog gets a copy, so a
- * consumer may keep (or even change) any of them without affecting the others.
- */
-async function* accumulate(patches: AsyncGenerator<RunLogPatch>): AsyncGenerator<RunLog> {
-  let state: unknown = null;
-  const ops: Operation[] = [];
-  for await (const patch of patches) {
-    state = applyOps(state, patch.ops);
-    ops.push(...patch.ops);
-    yield new RunLog([...ops], cloneValue(state) as RunState);
-  }
-}
 
 registry.streamLog = runStreamLog;

@@ -1,6 +1,6 @@
 /** The client's SSE parser: line ends, comments, multi-line data, and chunk boundaries anywhere. */
 import { describe, expect, it } from "vitest";
-import { SseDecoder, readSse, type SseMessage } from "../../src/client/sse-reader.js";
+import { SseDecoder, readSse, type SseMessage } from "../../src/serde/sse-parse.js";
 
 function decodeAll(pieces: string[]): SseMessage[] {
   const out: SseMessage[] = [];

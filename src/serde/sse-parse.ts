@@ -1,5 +1,6 @@
 /**
- * A streaming Server-Sent Events parser for response bodies (WHATWG "event stream
+ * The SSE parser shared by everything that reads our streams (the client today): a streaming
+ * Server-Sent Events parser for response bodies (WHATWG "event stream
  * interpretation", reduced to what LangServe sends). Browser-safe (TextDecoder only).
  *
  * Why not eventsource-parser: it follows WHATWG and drops messages without data, so

@@ -1,0 +1,50 @@
+/**
+ * The shape every streaming endpoint shares: watch for a disconnect, validate everything
+ * (a 4xx before any SSE byte), then stream what `source` yields as SSE frames.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { EndpointName, ResolvedOptions } from "./options.js";
+import { prepareSingle, replyPrepareError, watchDisconnect, type PreparedRun } from "./prepare.js";
+import { streamSse } from "./sse-stream.js";
+import { parseStreamFilters, type StreamFilterOptions } from "./validate.js";
+
+/** What distinguishes one streaming endpoint from another. */
+export interface SseEndpoint {
+  /** The endpoint name (logs, `__langserve_endpoint`). */
+  endpoint: EndpointName;
+  /** Whether the body carries stream_log/stream_events filters (validated after the input). */
+  filters: boolean;
+  /** The run's output stream. */
+  source(run: PreparedRun, filters: StreamFilterOptions): AsyncIterator<unknown>;
+  /** A fresh frame encoder for one response (encoders keep per-stream caches). */
+  encoder(): (item: unknown) => string;
+  /** A frame sent just before the first data frame (the `/stream` metadata event). */
+  firstFrame?(run: PreparedRun): string;
+}
+
+/** A Fastify handler for one streaming endpoint of `mount`. */
+export function sseHandler(mount: ResolvedOptions, spec: SseEndpoint) {
+  return async function stream(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    const controller = watchDisconnect(reply);
+    let run: PreparedRun;
+    let filters: StreamFilterOptions = {};
+    try {
+      run = await prepareSingle(request, mount, spec.endpoint, controller.signal);
+      if (spec.filters) filters = parseStreamFilters(run.body);
+    } catch (error) {
+      return replyPrepareError(request, reply, error, mount);
+    }
+    const prepared = run;
+    await streamSse({
+      request,
+      reply,
+      mount,
+      endpoint: spec.endpoint,
+      runId: prepared.config.runId,
+      source: () => spec.source(prepared, filters),
+      encode: spec.encoder(),
+      ...(spec.firstFrame === undefined ? {} : { firstFrame: spec.firstFrame(prepared) }),
+    });
+    return undefined;
+  };
+}
