@@ -9,7 +9,7 @@ import { NODE_BUILTINS, kB, measureClientBundle, type ClientBundle } from "../..
 /** The README's target for the browser bundle. */
 const TARGET = 15_000;
 /**
- * Regression ceiling: 16.7 kB today (fast-json-patch's core, which the issue asks the client
+ * Regression ceiling: 16.9 kB today (fast-json-patch's core, which the issue asks the client
  * to apply stream_log ops with, is 2 kB of it). A change that grows the bundle past this fails.
  */
 const CEILING = 18_000;
