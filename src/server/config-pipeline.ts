@@ -184,9 +184,10 @@ export async function finalizeConfig(client: ClientConfig, ctx: FinalizeContext)
   if (mount.fullPath !== "") out.runName = mount.fullPath;
   else delete out.runName;
   out.signal = config.signal === undefined ? ctx.signal : AbortSignal.any([config.signal, ctx.signal]);
-  // invoke/batch: nobody awaits the answer once the client is gone, so the run need not be
-  // raced against the signal (an abort listener and a promise per call); the signal still
-  // stops sequences between steps and aborts model HTTP calls.
-  if (ctx.endpoint === "invoke" || ctx.endpoint === "batch") out[SIGNAL_RACED] = out.signal;
+  // Nobody awaits the run once the client is gone: invoke/batch drop the answer, and the stream
+  // loop stops pulling and closes the run's iterator itself (sse-stream.ts). So no layer of the
+  // run races the signal (an abort listener and a promise per call, a promise per streamed
+  // chunk); the signal still stops sequences between steps and aborts model HTTP calls.
+  out[SIGNAL_RACED] = out.signal;
   return out;
 }

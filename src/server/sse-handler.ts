@@ -3,6 +3,7 @@
  * (a 4xx before any SSE byte), then stream what `source` yields as SSE frames.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { ChainserveError } from "../core/errors.js";
 import type { EndpointName, ResolvedOptions } from "./options.js";
 import { prepareSingle, replyPrepareError, watchDisconnect, type PreparedRun } from "./prepare.js";
 import { streamSse } from "./sse-stream.js";
@@ -43,6 +44,7 @@ export function sseHandler(mount: ResolvedOptions, spec: SseEndpoint) {
       runId: prepared.config.runId,
       source: () => spec.source(prepared, filters),
       encode: spec.encoder(),
+      abort: () => controller.abort(new ChainserveError("ABORTED", "The stream stopped before the run finished")),
       ...(spec.firstFrame === undefined ? {} : { firstFrame: spec.firstFrame(prepared) }),
     });
     return undefined;

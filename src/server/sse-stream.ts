@@ -24,6 +24,12 @@ export interface SseRun {
   encode: (item: unknown) => string;
   /** Sent just before the first frame (`/stream`'s metadata event). */
   firstFrame?: string;
+  /**
+   * Aborts the run's signal. Called when the loop stops before the source finished (the client
+   * left, or encoding failed): the server's runs do not race their signal (config-pipeline.ts),
+   * so this is what stops them.
+   */
+  abort: () => void;
 }
 
 const SSE_HEADERS: Readonly<OutgoingHttpHeaders> = {
@@ -89,7 +95,10 @@ export async function streamSse(run: SseRun): Promise<void> {
   } finally {
     // Stop the producer without awaiting: a generator stuck in an await would hold us here.
     // (After it threw, return() is a no-op.)
-    if (!done) iterator?.return?.()?.catch(() => undefined);
+    if (!done) {
+      run.abort();
+      iterator?.return?.()?.catch(() => undefined);
+    }
     writer.end();
   }
   request.log.info({ run_id: run.runId, endpoint: run.endpoint, items, outcome }, "stream finished");

@@ -14,8 +14,13 @@
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { SSE_PING_FRAME } from "../serde/sse.js";
 
-/** Pending text that triggers an immediate write (about one TCP send buffer slice). */
-const FLUSH_AT = 16 * 1024;
+/**
+ * Pending text that triggers an immediate write and a turn for other connections. Large
+ * enough that a whole `/stream_log` or `/stream_events` answer of a chat run (~20 kB) leaves
+ * in one write, as a hand-written handler's would; at 16 kB every such answer took an extra
+ * write and an event-loop turn (issue #5).
+ */
+const FLUSH_AT = 64 * 1024;
 
 const noop = (): void => undefined;
 

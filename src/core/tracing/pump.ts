@@ -3,7 +3,7 @@
  * background with a listener attached, and hands the consumer whatever the listener
  * produced as soon as it exists (an async queue), not when the next output chunk arrives.
  */
-import { RUN_CONTEXT, type RunnableConfig } from "../config.js";
+import { RUN_CONTEXT, SIGNAL_RACED, type RunnableConfig } from "../config.js";
 import type { Runnable } from "../runnable.js";
 import { AsyncQueue } from "../utils/async-queue.js";
 import type { Run, RunListener } from "./run.js";
@@ -32,7 +32,9 @@ export interface TracerContext<T> {
  * Drive `runnable._streamIterator(input, traced)` in the background and yield what the
  * tracer emits. A failure of the stream is thrown after everything emitted before it.
  * When the consumer stops early (`return()`), the run is aborted through its signal and
- * the runnable's iterator is closed.
+ * the runnable's iterator is closed. A config whose signal is marked raced (`SIGNAL_RACED`)
+ * belongs to a caller that aborts that signal itself when it stops early: only the iterator
+ * is closed then.
  */
 export async function* driveTraced<T>(
   runnable: Runnable,
@@ -41,13 +43,19 @@ export async function* driveTraced<T>(
   createTracer: (context: TracerContext<T>) => StreamTracer,
 ): AsyncGenerator<T> {
   const queue = new AsyncQueue<T>();
-  const controller = new AbortController();
-  const signal = config.signal === undefined ? controller.signal : AbortSignal.any([config.signal, controller.signal]);
+  const outer = config.signal;
+  // A caller that marks its signal as raced (the server) stops the run itself when it stops
+  // reading; otherwise the run gets a signal of its own that fires when the consumer leaves.
+  const controller = outer !== undefined && config[SIGNAL_RACED] === outer ? undefined : new AbortController();
+  const signal = controller === undefined ? outer : outer === undefined ? controller.signal : AbortSignal.any([outer, controller.signal]);
   const tracer = createTracer({
     emit: (item) => queue.push(item),
     detachedRoot: () => detachedRoot(runnable, input, config),
   });
   const traced: RunnableConfig = { ...config, signal, [RUN_CONTEXT]: { listener: tracer, parent: undefined, tag: undefined } };
+  // Only a caller's own signal needs racing (its abort must end the stream at once); ours fires
+  // when nobody is reading any more, so no layer of the run has to race it chunk by chunk.
+  if (outer === undefined || controller === undefined) traced[SIGNAL_RACED] = signal;
   let iterator: AsyncGenerator<unknown> | undefined;
   let stopped = false;
 
@@ -74,7 +82,7 @@ export async function* driveTraced<T>(
     if (!queue.done) {
       stopped = true;
       queue.close();
-      controller.abort(new DOMException("The stream consumer stopped reading", "AbortError"));
+      controller?.abort(new DOMException("The stream consumer stopped reading", "AbortError"));
       // A pending next() keeps the generator busy and its return() queues behind it: don't wait.
       iterator?.return(undefined).catch(() => undefined);
     }
