@@ -50,7 +50,8 @@ export function markdownTable(results: ServerBenchResults): string {
       `with all open = **${idle.rss_kb_per_stream} kB per stream** (target < ${IDLE_TARGET_KB} kB, all complete ${idleOk ? "✅" : "❌"}).`,
     "",
     `${results.meta.pinned ? "Server pinned to CPU 0, load generator to CPU 1 (taskset)" : "taskset not found: NOT pinned"}; ` +
-      `${results.meta.connections} connections; median of ${results.meta.runs} runs of ${results.meta.run_seconds} s after ${results.meta.warmup_seconds} s warm-up; ` +
+      `${results.meta.connections} connections; ${results.meta.runs} runs of ${results.meta.run_seconds} s per server after ${results.meta.warmup_seconds} s warm-up, ` +
+      `the two servers alternating; figures are medians over the runs, and the ratio is the median of the ratios of back-to-back pairs of runs; ` +
       `latency to last byte (ttfb rows: to the end of the first \`event: data\` frame; ratio = baseline p50 / chainserve p50). Node ${results.meta.node}.`,
   );
   return lines.join("\n");

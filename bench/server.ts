@@ -41,8 +41,11 @@ export interface ScenarioResult {
   /**
    * Throughput scenarios: `chainserve.rps / baseline.rps`. `ttfb_*` scenarios:
    * `baseline.p50_ms / chainserve.p50_ms` (1 = as fast to the first frame as the ceiling).
+   * The median of the ratios of paired back-to-back runs (`ratio_runs`).
    */
   ratio: number | null;
+  /** The ratio of each pair of runs, in run order. */
+  ratio_runs: number[];
   /** What the ratio compares. */
   ratio_of: "rps" | "ttfb_p50";
 }
@@ -109,8 +112,11 @@ interface Timing {
   runs: number;
 }
 
-const FULL: Timing = { warmupMs: 2000, runMs: 5000, runs: 5 };
-const QUICK: Timing = { warmupMs: 1000, runMs: 1500, runs: 3 };
+// Many short paired runs rather than a few long ones: this machine's speed drifts over
+// seconds (other tenants), and a ratio taken within one pair of back-to-back runs cancels
+// most of that drift (quick runs of 1.5 s spread invoke_echo's ratio from 0.59 to 0.75).
+const FULL: Timing = { warmupMs: 2000, runMs: 3000, runs: 9 };
+const QUICK: Timing = { warmupMs: 1000, runMs: 1000, runs: 5 };
 
 /** A server the load generator can target. */
 interface Target {
@@ -246,7 +252,8 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
       const cpu = new Map<Target["label"], { server: number[]; load: number[]; perReq: number[] }>(targets.map((t) => [t.label, { server: [], load: [], perReq: [] }]));
       for (const target of targets) await loader.load(jobFor(target, scenario, timing.warmupMs, target.label === "langserve" ? 200 : status));
       for (let i = 0; i < timing.runs; i++) {
-        for (const target of targets) {
+        // Alternate which server goes first, so neither always follows the other's load.
+        for (const target of i % 2 === 0 ? targets : [...targets].reverse()) {
           const { result, serverCpu: share, cpuPerReq } = await measuredRun(loader, target, jobFor(target, scenario, timing.runMs, target.label === "langserve" ? 200 : status));
           if (result.errors > 0) log(`  ${scenario.name} ${target.label}: ${result.errors} errors (first: ${result.firstError ?? "?"})`);
           runs.get(target.label)?.push(result);
@@ -269,8 +276,15 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
       const figures = (label: Target["label"]): ServerFigures => summarise(runs.get(label) ?? [], scenario.ttfb === true, cpu.get(label)?.perReq ?? []);
       const ours = figures("chainserve");
       const ceiling = figures("baseline");
-      const ratio = scenario.ttfb === true ? (ours.p50_ms > 0 ? round2(ceiling.p50_ms / ours.p50_ms) : null) : ceiling.rps > 0 ? round2(ours.rps / ceiling.rps) : null;
-      const result: ScenarioResult = { chainserve: ours, baseline: ceiling, ratio, ratio_of: scenario.ttfb === true ? "ttfb_p50" : "rps" };
+      const pairs = pairedRatios(runs.get("chainserve") ?? [], runs.get("baseline") ?? [], scenario.ttfb === true);
+      const ratio = pairs.length > 0 ? round2(median(pairs)) : null;
+      const result: ScenarioResult = {
+        chainserve: ours,
+        baseline: ceiling,
+        ratio,
+        ratio_of: scenario.ttfb === true ? "ttfb_p50" : "rps",
+        ratio_runs: pairs.map(round2),
+      };
       if (options.langserveUrl !== undefined) result.langserve = figures("langserve");
       scenarios[scenario.name] = result;
       log(
@@ -304,6 +318,22 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
     for (const child of children) child.kill();
     await loader?.stop();
   }
+}
+
+/**
+ * The ratio within each pair of back-to-back runs (run i of both servers): throughput
+ * `ours / ceiling`, time to first frame `ceiling p50 / ours p50`. Pairs without a figure are
+ * skipped.
+ */
+export function pairedRatios(ours: readonly LoadResult[], ceiling: readonly LoadResult[], ttfb: boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < Math.min(ours.length, ceiling.length); i++) {
+    const a = ours[i] as LoadResult;
+    const b = ceiling[i] as LoadResult;
+    const ratio = ttfb ? (a.ttfb_p50_ms > 0 ? b.ttfb_p50_ms / a.ttfb_p50_ms : NaN) : b.rps > 0 ? a.rps / b.rps : NaN;
+    if (Number.isFinite(ratio)) out.push(ratio);
+  }
+  return out;
 }
 
 function emptyIdle(): IdleStreamsFigures {

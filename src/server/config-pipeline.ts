@@ -153,19 +153,47 @@ export interface FinalizeContext {
  * Runs the per-request modifier, then applies the server's keys, which nothing overrides:
  * `__useragent`, `__langserve_version`, `__langserve_endpoint`, `runName` (the mount path),
  * `runId` (the allowed client's or modifier's, else a fresh UUID) and the run's abort signal.
+ * Synchronous unless the modifier returns a promise (an await per request costs a promise and
+ * a microtask turn). What the modifier throws or rejects with is thrown wrapped in `wrap`.
  */
-export async function finalizeConfig(client: ClientConfig, ctx: FinalizeContext): Promise<RunnableConfig & { runId: string }> {
-  const { mount, request } = ctx;
-  let config: RunnableConfig = client;
-  if (mount.perRequestConfigModifier !== undefined) {
-    const modified = await mount.perRequestConfigModifier(Object.assign({}, client), request);
-    if (modified !== undefined) {
-      if (typeof modified !== "object" || modified === null) {
-        throw new ChainserveError("INTERNAL", "perRequestConfigModifier must return a config object or undefined");
-      }
-      config = modified;
-    }
+export function finalizeConfig<E>(
+  client: ClientConfig,
+  ctx: FinalizeContext,
+  wrap: (error: unknown) => E,
+): (RunnableConfig & { runId: string }) | Promise<RunnableConfig & { runId: string }> {
+  const modifier = ctx.mount.perRequestConfigModifier;
+  if (modifier === undefined) return stampConfig(client, ctx);
+  let modified: ReturnType<typeof modifier>;
+  try {
+    modified = modifier(Object.assign({}, client), ctx.request);
+  } catch (error) {
+    throw wrap(error);
   }
+  if (isThenable(modified)) {
+    return Promise.resolve(modified).then(
+      (value: unknown) => stampConfig(checkModified(value, client, wrap), ctx),
+      (error: unknown) => {
+        throw wrap(error);
+      },
+    );
+  }
+  return stampConfig(checkModified(modified, client, wrap), ctx);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
+function checkModified<E>(modified: unknown, client: ClientConfig, wrap: (error: unknown) => E): RunnableConfig {
+  if (modified === undefined) return client;
+  if (typeof modified !== "object" || modified === null) {
+    throw wrap(new ChainserveError("INTERNAL", "perRequestConfigModifier must return a config object or undefined"));
+  }
+  return modified;
+}
+
+function stampConfig(config: RunnableConfig, ctx: FinalizeContext): RunnableConfig & { runId: string } {
+  const { mount, request } = ctx;
   // Object.assign rather than `{ ...config, runId }`: V8 gives the spread copy of a config that
   // already holds keys (a modifier that sets runId, as the example app's does) a map on which
   // each later addition (metadata, runName, signal) takes a slow path — ~2.5 µs instead of

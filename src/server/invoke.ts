@@ -12,7 +12,8 @@ export function invokeHandler(mount: ResolvedOptions) {
     const controller = watchDisconnect(reply);
     let run: PreparedRun;
     try {
-      run = await prepareSingle(request, mount, "invoke", controller.signal);
+      const prepared = prepareSingle(request, mount, "invoke", controller.signal);
+      run = prepared instanceof Promise ? await prepared : prepared;
     } catch (error) {
       return replyPrepareError(request, reply, error, mount);
     }

@@ -30,7 +30,7 @@ export class HookFailure {
 export function watchDisconnect(reply: FastifyReply): AbortController {
   const controller = new AbortController();
   const raw = reply.raw;
-  raw.once("close", () => {
+  raw.on("close", () => {
     if (!raw.writableFinished) controller.abort(new ChainserveError("ABORTED", "Client disconnected"));
   });
   return controller;
@@ -40,13 +40,7 @@ function configHash(request: FastifyRequest): Record<string, unknown> {
   return decodeConfigHash((request.params as { config_hash?: string } | undefined)?.config_hash);
 }
 
-async function finalize(client: ClientConfig, mount: ResolvedOptions, request: FastifyRequest, endpoint: EndpointName, signal: AbortSignal): Promise<RunConfig> {
-  try {
-    return await finalizeConfig(client, { mount, request, endpoint, signal });
-  } catch (error) {
-    throw new HookFailure(error);
-  }
-}
+const hookFailure = (error: unknown): HookFailure => new HookFailure(error);
 
 /** A validated invoke / stream request. */
 export interface PreparedRun {
@@ -55,17 +49,25 @@ export interface PreparedRun {
   config: RunConfig;
 }
 
-/** Validates an invoke or stream request and builds its config. */
-export async function prepareSingle(request: FastifyRequest, mount: ResolvedOptions, endpoint: EndpointName, signal: AbortSignal): Promise<PreparedRun> {
+/**
+ * Validates an invoke or stream request and builds its config. Synchronous unless the
+ * config modifier is asynchronous: handlers await only what is a promise.
+ */
+export function prepareSingle(request: FastifyRequest, mount: ResolvedOptions, endpoint: EndpointName, signal: AbortSignal): PreparedRun | Promise<PreparedRun> {
   const { body, input, config } = parseSingleBody(request.body);
   // Hooks and the config modifier see the parsed body, as they would with Fastify's parser.
   request.body = body;
   const client = clientConfig(configHash(request), config, mount);
-  const runConfig = await finalize(client, mount, request, endpoint, signal);
+  const runConfig = finalizeConfig(client, { mount, request, endpoint, signal }, hookFailure);
+  if (runConfig instanceof Promise) return runConfig.then((c) => validated(body, input, c, mount));
+  return validated(body, input, runConfig, mount);
+}
+
+function validated(body: Record<string, unknown>, input: unknown, config: RunConfig, mount: ResolvedOptions): PreparedRun {
   const issues: ValidationIssue[] = [];
   const value = validateInput(input, mount.inputSchema, [], issues);
   if (issues.length > 0) throw validationError(issues);
-  return { body, input: value, config: runConfig };
+  return { body, input: value, config };
 }
 
 /** A validated batch request: one input and one config per item. */
@@ -90,7 +92,10 @@ export async function prepareBatch(request: FastifyRequest, mount: ResolvedOptio
     clients = inputs.map((_, i) => (i === 0 ? shared : rest));
   }
   const runConfigs: RunConfig[] = [];
-  for (const client of clients) runConfigs.push(await finalize(client, mount, request, "batch", signal));
+  for (const client of clients) {
+    const config = finalizeConfig(client, { mount, request, endpoint: "batch", signal }, hookFailure);
+    runConfigs.push(config instanceof Promise ? await config : config);
+  }
   const issues: ValidationIssue[] = [];
   const values = inputs.map((input, i) => validateInput(input, mount.inputSchema, ["inputs", i], issues));
   if (issues.length > 0) throw validationError(issues);

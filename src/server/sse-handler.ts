@@ -30,7 +30,8 @@ export function sseHandler(mount: ResolvedOptions, spec: SseEndpoint) {
     let run: PreparedRun;
     let filters: StreamFilterOptions = {};
     try {
-      run = await prepareSingle(request, mount, spec.endpoint, controller.signal);
+      const prepared = prepareSingle(request, mount, spec.endpoint, controller.signal);
+      run = prepared instanceof Promise ? await prepared : prepared;
       if (spec.filters) filters = parseStreamFilters(run.body);
     } catch (error) {
       return replyPrepareError(request, reply, error, mount);

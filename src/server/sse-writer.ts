@@ -114,10 +114,18 @@ export class SseWriter {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    // nextTick runs once the current chain of promise jobs has drained, so every frame a
-    // generator yields synchronously in this tick shares one write.
-    process.nextTick(this.#flushTick);
+    // The write must wait until the promise jobs queued now have run, so that every frame a
+    // generator yields in this turn shares it. A nextTick queued from inside a promise job runs
+    // once they have drained; one queued from a nextTick callback (a handler called from the
+    // request's `end` event) would run before them, and the head would leave alone, a syscall
+    // of its own (~35 µs per /stream_log request on loopback, issue #5). Queued from a
+    // microtask, the tick is always behind them.
+    queueMicrotask(this.#scheduleTick);
   }
+
+  readonly #scheduleTick = (): void => {
+    process.nextTick(this.#flushTick);
+  };
 
   readonly #flushTick = (): void => {
     this.#scheduled = false;
