@@ -92,14 +92,18 @@ function textChunkJson(m: AIMessageChunk, t: ChunkTemplate): string | undefined 
 /** How many recent messages one stream's encoder remembers. */
 const RECENT = 4;
 
+/** The JSON text of a string, as JSON.stringify writes it. */
+export { quote as jsonString };
+
 /**
- * An encoder for one stream: `encode(item)` returns `JSON.stringify(toLangServe(item))`
- * (`"null"` where that is undefined).
+ * The JSON writer behind {@link createChunkEncoder}, for one stream: `write(value)` is
+ * `JSON.stringify(toLangServe(value))`, undefined where that drops the value (undefined,
+ * functions, symbols).
  * @example
- * const encode = createChunkEncoder();
- * encode({ ops: [] }); // '{"ops":[]}'
+ * const write = createJsonWriter();
+ * write([1, undefined]); // '[1,null]'
  */
-export function createChunkEncoder(): (item: unknown) => string {
+export function createJsonWriter(): (value: unknown) => string | undefined {
   const recentKeys: (object | undefined)[] = new Array<object | undefined>(RECENT).fill(undefined);
   const recentJson: string[] = new Array<string>(RECENT).fill("");
   let next = 0;
@@ -151,5 +155,17 @@ export function createChunkEncoder(): (item: unknown) => string {
     }
   };
 
+  return write;
+}
+
+/**
+ * An encoder for one stream: `encode(item)` returns `JSON.stringify(toLangServe(item))`
+ * (`"null"` where that is undefined).
+ * @example
+ * const encode = createChunkEncoder();
+ * encode({ ops: [] }); // '{"ops":[]}'
+ */
+export function createChunkEncoder(): (item: unknown) => string {
+  const write = createJsonWriter();
   return (item: unknown): string => write(item) ?? "null";
 }

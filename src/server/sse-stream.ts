@@ -6,6 +6,7 @@
  */
 import type { OutgoingHttpHeaders } from "node:http";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { isBuffered } from "../core/tracing/pump.js";
 import { encodeErrorFrame, SSE_END_FRAME } from "../serde/sse.js";
 import { logFailure, toHttpError } from "./error-mapper.js";
 import type { EndpointName, ResolvedOptions } from "./options.js";
@@ -68,6 +69,9 @@ export async function streamSse(run: SseRun): Promise<void> {
   let outcome = "completed";
   try {
     iterator = run.source();
+    // stream_log / stream_events sources hold bursts of items already made (a tracer emits
+    // several per chunk): those are taken at once rather than one promise round trip each.
+    const buffered = isBuffered(iterator) ? iterator : undefined;
     while (true) {
       const result = await iterator.next();
       if (result.done === true) {
@@ -75,9 +79,16 @@ export async function streamSse(run: SseRun): Promise<void> {
         break;
       }
       if (writer.closed) break;
-      const frame = run.encode(result.value);
+      let frame = run.encode(result.value);
+      if (items === 0 && run.firstFrame !== undefined) frame = run.firstFrame + frame;
       items++;
-      const ok = writer.write(items === 1 && run.firstFrame !== undefined ? run.firstFrame + frame : frame);
+      if (buffered !== undefined) {
+        for (const item of buffered.takeBuffered()) {
+          frame += run.encode(item);
+          items++;
+        }
+      }
+      const ok = writer.write(frame);
       if (!ok) await writer.ready();
       if (writer.closed) break;
     }

@@ -4,7 +4,9 @@
  */
 import type { ResolvedOptions } from "./options.js";
 import { sseHandler } from "./sse-handler.js";
-import { createFrameEncoder } from "./stream.js";
+import { encodeDataFrame } from "../serde/sse.js";
+import { createJsonWriter, jsonString } from "./chunk-json.js";
+import { isPlainObject } from "./config-pipeline.js";
 
 /** `metadata` without keys starting with `__` (the same object when it has none). */
 function keptMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
@@ -15,26 +17,47 @@ function keptMetadata(metadata: Record<string, unknown>): Record<string, unknown
   return kept;
 }
 
+/** Event keys whose values are the same in every event of one run (the tracer copies them from the run). */
+const RUN_KEYS = new Set(["name", "tags", "metadata", "parent_ids"]);
+
 /**
- * Per stream: events carry a copy of their run's metadata, so the stripped metadata (what is
- * serialized, never handed to user code) is computed once per run id, not once per event.
+ * Per stream: `encodeDataFrame(JSON.stringify(toLangServe(event)))` with `__` metadata keys
+ * stripped. An event repeats its run's name, tags, metadata and parent ids, so their JSON is
+ * made once per run id and reused (a chat run's ~44 events carry ~30 copies of the model
+ * run's), and the metadata is stripped once per run, not per event.
+ * @example
+ * const encode = createEventEncoder();
+ * encode({ event: "on_chain_start", run_id: "r", metadata: { __useragent: "x", k: 1 } });
+ * // 'event: data\r\ndata: {"event":"on_chain_start","run_id":"r","metadata":{"k":1}}\r\n\r\n'
  */
-function createEventEncoder(): (event: unknown) => string {
-  const encode = createFrameEncoder();
-  // null: that run's metadata has nothing to strip.
-  const byRun = new Map<string, Record<string, unknown> | null>();
+export function createEventEncoder(): (event: unknown) => string {
+  const write = createJsonWriter();
+  // Per run id: key → `"key":json` ("" when the value is dropped).
+  const byRun = new Map<string, Map<string, string>>();
   return (item) => {
-    const event = item as { run_id?: unknown; metadata?: unknown } | null;
-    const metadata = event?.metadata;
-    if (typeof metadata !== "object" || metadata === null) return encode(item);
-    const runId = typeof event?.run_id === "string" ? event.run_id : undefined;
-    let kept = runId === undefined ? undefined : byRun.get(runId);
-    if (kept === undefined) {
-      const stripped = keptMetadata(metadata as Record<string, unknown>);
-      kept = stripped === metadata ? null : stripped;
-      if (runId !== undefined) byRun.set(runId, kept);
+    if (!isPlainObject(item)) return encodeDataFrame(write(item) ?? "null");
+    let fragments: Map<string, string> | undefined;
+    if (typeof item.run_id === "string") {
+      fragments = byRun.get(item.run_id);
+      if (fragments === undefined) {
+        fragments = new Map();
+        byRun.set(item.run_id, fragments);
+      }
     }
-    return encode(kept === null ? item : { ...(item as object), metadata: kept });
+    let out = "";
+    for (const key of Object.keys(item)) {
+      const perRun = fragments !== undefined && RUN_KEYS.has(key);
+      let piece = perRun ? fragments?.get(key) : undefined;
+      if (piece === undefined) {
+        let value = item[key];
+        if (key === "metadata" && isPlainObject(value)) value = keptMetadata(value);
+        const json = write(value);
+        piece = json === undefined ? "" : `${jsonString(key)}:${json}`;
+        if (perRun) fragments?.set(key, piece);
+      }
+      if (piece !== "") out += out === "" ? piece : `,${piece}`;
+    }
+    return encodeDataFrame(`{${out}}`);
   };
 }
 

@@ -14,7 +14,9 @@ import {
   type Runnable,
 } from "../../src/core/index.js";
 import { toLangServe } from "../../src/serde/lc-json.js";
+import { encodeDataFrame } from "../../src/serde/sse.js";
 import { createChunkEncoder } from "../../src/server/chunk-json.js";
+import { createEventEncoder } from "../../src/server/stream-events.js";
 
 const reference = (value: unknown): string => JSON.stringify(toLangServe(value) ?? null);
 
@@ -61,5 +63,26 @@ describe("the streaming chunk encoder", () => {
       new AIMessageChunk("same"),
     ];
     for (const value of odd) expect(encode(value)).toBe(reference(value));
+  });
+
+  it("encodes stream events as the reference does, __ metadata stripped, run fragments reused", async () => {
+    const model = new FakeChatModel({ responses: ["one two three"] });
+    const chain = ChatPromptTemplate.fromTemplate("say {x}")
+      .pipe(model.withConfig({ tags: ["model-tag"], metadata: { kept: 1, __hidden: "no" } }))
+      .pipe(new StrOutputParser());
+    const events: Record<string, unknown>[] = [];
+    const config = { version: "v2" as const, tags: ["root"], metadata: { __useragent: "ua", user: "u" } };
+    for await (const event of chain.streamEvents({ x: "hi" }, config)) events.push(event as unknown as Record<string, unknown>);
+    expect(events.length).toBeGreaterThan(10);
+    const strip = (m: Record<string, unknown>) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith("__")));
+    const encode = createEventEncoder();
+    for (const event of events) {
+      const expected = { ...event, metadata: strip(event.metadata as Record<string, unknown>) };
+      expect(encode(event)).toBe(encodeDataFrame(reference(expected)));
+    }
+    // No __ key survives, and the model's own metadata is kept.
+    const text = events.map((e) => encode(e)).join("");
+    expect(text).not.toContain("__");
+    expect(text).toContain('"kept":1');
   });
 });

@@ -36,13 +36,40 @@ export interface TracerContext<T> {
  * belongs to a caller that aborts that signal itself when it stops early: only the iterator
  * is closed then.
  */
-export async function* driveTraced<T>(
+export function driveTraced<T>(
   runnable: Runnable,
   input: unknown,
   config: RunnableConfig,
   createTracer: (context: TracerContext<T>) => StreamTracer,
+): BufferedAsyncGenerator<T> {
+  let queue: AsyncQueue<T> | undefined;
+  const generator = drive(runnable, input, config, createTracer, (q) => (queue = q));
+  return Object.assign(generator, { takeBuffered: (): T[] => queue?.drain() ?? [] });
+}
+
+/**
+ * An async generator whose items may already be waiting: `takeBuffered()` returns them at
+ * once, in order, and the iteration goes on after them. A consumer that turns items into
+ * bytes (the server) takes a whole burst per turn instead of one promise round trip per item.
+ */
+export interface BufferedAsyncGenerator<T> extends AsyncGenerator<T> {
+  takeBuffered(): T[];
+}
+
+/** True when `iterator` offers {@link BufferedAsyncGenerator.takeBuffered}. */
+export function isBuffered<T>(iterator: AsyncIterator<T>): iterator is BufferedAsyncGenerator<T> {
+  return typeof (iterator as Partial<BufferedAsyncGenerator<T>>).takeBuffered === "function";
+}
+
+async function* drive<T>(
+  runnable: Runnable,
+  input: unknown,
+  config: RunnableConfig,
+  createTracer: (context: TracerContext<T>) => StreamTracer,
+  share: (queue: AsyncQueue<T>) => void,
 ): AsyncGenerator<T> {
   const queue = new AsyncQueue<T>();
+  share(queue);
   const outer = config.signal;
   // A caller that marks its signal as raced (the server) stops the run itself when it stops
   // reading; otherwise the run gets a signal of its own that fires when the consumer leaves.
