@@ -19,7 +19,7 @@ import { concat } from "./concat.js";
 import { registry, need, type ConfigurableFieldSpec, type RetryOptions } from "./registry.js";
 import { createRun, type Run, type RunContext, type RunType } from "./tracing/run.js";
 import { abortable } from "./utils/abortable.js";
-import { mapLimit } from "./utils/iter.js";
+import { deferredIterator, mapLimit } from "./utils/iter.js";
 import { raceSignal } from "./utils/signal.js";
 // Type-only: the tracers register themselves (src/core/index.ts loads them), so bundles that
 // never trace locally, such as the browser client, leave them out.
@@ -167,14 +167,17 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
    * Streaming input to streaming output, as sequences chain their steps. Default: buffer
    * the whole input by `+`-concatenation, then stream the output for it.
    */
-  async *transform(inputs: AsyncIterable<RunInput>, options?: CallOptions): AsyncGenerator<RunOutput> {
-    let final: RunInput | undefined;
-    let seen = false;
-    for await (const chunk of inputs) {
-      final = seen ? (concat(final, chunk) as RunInput) : chunk;
-      seen = true;
-    }
-    yield* this._streamIterator(final as RunInput, options);
+  transform(inputs: AsyncIterable<RunInput>, options?: CallOptions): AsyncGenerator<RunOutput> {
+    // Deferred rather than `yield*`: the output stream is handed through without a layer.
+    return deferredIterator(async () => {
+      let final: RunInput | undefined;
+      let seen = false;
+      for await (const chunk of inputs) {
+        final = seen ? (concat(final, chunk) as RunInput) : chunk;
+        seen = true;
+      }
+      return this._streamIterator(final as RunInput, options);
+    });
   }
 
   /**

@@ -8,6 +8,7 @@ import { coerceMessageLike, type MessageLike } from "../messages/utils.js";
 import { isPromptValue, type PromptValue } from "../prompt-values.js";
 import { Runnable } from "../runnable.js";
 import type { RunType } from "../tracing/run.js";
+import { tapIterator } from "../utils/iter.js";
 
 /** What a chat model accepts: a string (one human message), a prompt value, or messages. */
 export type BaseLanguageModelInput = string | PromptValue | readonly MessageLike[];
@@ -105,12 +106,12 @@ export abstract class BaseChatModel<CallOptions extends BaseChatModelCallOptions
     return message;
   }
 
-  private async *streamChunks(messages: BaseMessage[], config: CallOptions, runId?: string): AsyncGenerator<AIMessageChunk> {
+  private streamChunks(messages: BaseMessage[], config: CallOptions, runId?: string): AsyncGenerator<AIMessageChunk> {
     const id = `run--${runId ?? runIdOf(config)}`;
-    for await (const chunk of this._streamResponseChunks(messages, config)) {
+    // Stamped in passing rather than through a generator of its own (a layer per token).
+    return tapIterator(this._streamResponseChunks(messages, config)[Symbol.asyncIterator](), (chunk) => {
       if (chunk.id === undefined) chunk.id = id;
-      yield chunk;
-    }
+    });
   }
 
   // Under streamLog/streamEvents, Python streams inside invoke so listeners see tokens.

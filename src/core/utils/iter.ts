@@ -84,3 +84,75 @@ export async function mapLimit<T, R>(
   await Promise.all(Array.from({ length: max }, worker));
   return results;
 }
+
+/**
+ * An async generator that runs `start` on the first `next()` and from then on hands every
+ * call straight to the iterator `start` produced. Unlike `async function* () { yield* await
+ * start(); }`, it adds no promise jobs per item: a stream that sits behind several runnables
+ * (a sequence's last step) pays for its own generator only.
+ */
+export function deferredIterator<T>(start: () => Promise<AsyncIterator<T>>): AsyncGenerator<T> {
+  let inner: AsyncIterator<T> | undefined;
+  let starting: Promise<AsyncIterator<T>> | undefined;
+  let closed = false;
+  const done = (value?: unknown): IteratorResult<T> => ({ done: true, value: value as T });
+  const self: AsyncGenerator<T> = {
+    next(): Promise<IteratorResult<T>> {
+      if (inner !== undefined) return inner.next();
+      if (closed) return Promise.resolve(done());
+      starting ??= start().catch((error: unknown) => {
+        closed = true;
+        throw error;
+      });
+      return starting.then((it) => {
+        if (closed) {
+          void it.return?.()?.catch(() => undefined);
+          return done();
+        }
+        inner = it;
+        return it.next();
+      });
+    },
+    return(value?: unknown): Promise<IteratorResult<T>> {
+      closed = true;
+      if (inner !== undefined && typeof inner.return === "function") return inner.return(value as T);
+      return Promise.resolve(done(value));
+    },
+    throw(error?: unknown): Promise<IteratorResult<T>> {
+      if (inner !== undefined && typeof inner.throw === "function") return inner.throw(error);
+      closed = true;
+      return Promise.reject(error);
+    },
+    [Symbol.asyncIterator](): AsyncGenerator<T> {
+      return self;
+    },
+  };
+  return self;
+}
+
+/**
+ * `source` with `fn` applied to each item as it passes (for in-place stamping), without an
+ * async-generator layer: one `then` per item.
+ */
+export function tapIterator<T>(source: AsyncIterator<T>, fn: (item: T) => void): AsyncGenerator<T> {
+  const self: AsyncGenerator<T> = {
+    next(): Promise<IteratorResult<T>> {
+      return source.next().then((result) => {
+        if (result.done !== true) fn(result.value);
+        return result;
+      });
+    },
+    return(value?: unknown): Promise<IteratorResult<T>> {
+      if (typeof source.return === "function") return source.return(value as T);
+      return Promise.resolve({ done: true, value: value as T });
+    },
+    throw(error?: unknown): Promise<IteratorResult<T>> {
+      if (typeof source.throw === "function") return source.throw(error);
+      return Promise.reject(error);
+    },
+    [Symbol.asyncIterator](): AsyncGenerator<T> {
+      return self;
+    },
+  };
+  return self;
+}
