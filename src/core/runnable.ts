@@ -361,7 +361,7 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
     let output: unknown;
     let seen = false;
     try {
-      for await (const chunk of signal === undefined ? source : abortable(source, signal)) {
+      for await (const chunk of abortable(source, signal)) {
         ctx.listener.onChunk(run, chunk);
         output = seen ? concat(output, chunk) : chunk;
         seen = true;

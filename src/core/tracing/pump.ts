@@ -42,9 +42,8 @@ export function driveTraced<T>(
   config: RunnableConfig,
   createTracer: (context: TracerContext<T>) => StreamTracer,
 ): BufferedAsyncGenerator<T> {
-  let queue: AsyncQueue<T> | undefined;
-  const generator = drive(runnable, input, config, createTracer, (q) => (queue = q));
-  return Object.assign(generator, { takeBuffered: (): T[] => queue?.drain() ?? [] });
+  const queue = new AsyncQueue<T>();
+  return Object.assign(drive(runnable, input, config, createTracer, queue), { takeBuffered: (): T[] => queue.drain() });
 }
 
 /**
@@ -66,10 +65,8 @@ async function* drive<T>(
   input: unknown,
   config: RunnableConfig,
   createTracer: (context: TracerContext<T>) => StreamTracer,
-  share: (queue: AsyncQueue<T>) => void,
+  queue: AsyncQueue<T>,
 ): AsyncGenerator<T> {
-  const queue = new AsyncQueue<T>();
-  share(queue);
   const outer = config.signal;
   // A caller that marks its signal as raced (the server) stops the run itself when it stops
   // reading; otherwise the run gets a signal of its own that fires when the consumer leaves.

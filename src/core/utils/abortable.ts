@@ -7,11 +7,12 @@ import { abortReason } from "./signal.js";
  * iteration: adding and removing an EventTarget listener per chunk tripled the cost of
  * a streamed chunk.
  */
-export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
-  if (signal === undefined) {
-    yield* source;
-    return;
-  }
+export function abortable<T>(source: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncIterable<T> {
+  // Without a signal there is nothing to race: the source itself, not a generator around it.
+  return signal === undefined ? source : raceAbort(source, signal);
+}
+
+async function* raceAbort<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
   if (signal.aborted) throw abortReason(signal);
   const iterator = source[Symbol.asyncIterator]();
   let rejectPending: ((reason: unknown) => void) | undefined;
