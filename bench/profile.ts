@@ -1,6 +1,6 @@
 /**
  * Profile the chainserve server under one benchmark scenario and print where its CPU time
- * goes: `tsx bench/profile.ts <scenario> [seconds]` (e.g. `stream_chat 10`). The server child
+ * goes: `tsx bench/profile.ts <scenario> [seconds] [--baseline]` (e.g. `stream_chat 10`). The server child
  * (pinned like in the benchmark) records a V8 CPU profile of the measured window only (after
  * a warm-up, through the inspector — what `--cpu-prof` records, minus startup), the load
  * generator drives it, then the `.cpuprofile` is summarised by self time per function and per
@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { REPO_ROOT } from "./children.js";
-import { LoadClient, prepareEntries, startServer } from "./harness.js";
+import { captureRoute, LoadClient, prepareEntries, startServer } from "./harness.js";
 import { SCENARIOS, type Scenario } from "./scenarios.js";
 import { rawRequest } from "./load.js";
 
@@ -144,7 +144,15 @@ async function main(): Promise<void> {
   const entries = await prepareEntries(process.argv.includes("--tsx") ? "tsx" : "built");
   const loader = await LoadClient.start(entries.load);
   const file = join(dir, `${name}.cpuprofile`);
-  const server = await startServer(entries.server, "chainserve");
+  // `--baseline`: profile the bare-Fastify replay of chainserve's answer instead, to see what
+  // the ceiling itself spends (socket writes, HTTP parsing) next to chainserve's profile.
+  const baseline = process.argv.includes("--baseline");
+  let server = await startServer(entries.server, "chainserve");
+  if (baseline) {
+    const route = await captureRoute(server.port, scenario);
+    await server.child.stop({ kind: "stop" });
+    server = await startServer(entries.server, "baseline", { routes: [route], sseFraming: "per-frame" });
+  }
   try {
     const job = {
       host: "127.0.0.1",

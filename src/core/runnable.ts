@@ -9,8 +9,10 @@
 import type { z } from "zod";
 import {
   childConfig,
+  copyConfig,
   copyWithoutRunKeys,
   ensureConfig,
+  isSignalRaced,
   RUN_CONTEXT,
   SIGNAL_RACED,
   type RunnableConfig,
@@ -194,11 +196,12 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
 
   /** Stream v2 events for this run and every run under it (filters as in streamLog). */
   streamEvents(input: RunInput, options: Partial<CallOptions> & StreamEventsOptions, filters?: EventFilters): AsyncGenerator<StreamEvent> {
-    const { version, ...config } = options;
+    const version = options.version;
     if (version !== "v2" && version !== "v1") {
       throw new Error('Only versions "v1" and "v2" of the schema are currently supported.');
     }
-    return need("streamEvents")(this, input, ensureConfig(config as unknown as CallOptions), filters ?? {});
+    const config = copyConfig(options as unknown as CallOptions, VERSION_KEY);
+    return need("streamEvents")(this, input, ensureConfig(config), filters ?? {});
   }
 
   // ---------------------------------------------------------------- composition
@@ -270,8 +273,8 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
     const ctx = config[RUN_CONTEXT];
     if (ctx === undefined) {
       const child = childConfig(config);
-      const signal = config.signal;
-      if (signal === undefined || config[SIGNAL_RACED] === signal) return fn.call(this, input, child);
+      const signal = unracedSignal(config);
+      if (signal === undefined) return fn.call(this, input, child);
       const raced = child === config ? { ...child, [SIGNAL_RACED]: signal } : Object.assign(child, { [SIGNAL_RACED]: signal });
       return raceSignal(invokeLater(fn, this, input, raced), signal);
     }
@@ -427,10 +430,14 @@ function asGenerator<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
   })();
 }
 
-/** The config's signal, unless an enclosing call already races it (then undefined). */
+const VERSION_KEY: readonly string[] = ["version"];
+
+/**
+ * The config's signal, unless an enclosing call already races it (then undefined, and a
+ * deferred signal is not created).
+ */
 function unracedSignal(config: RunnableConfig): AbortSignal | undefined {
-  const signal = config.signal;
-  return signal === undefined || config[SIGNAL_RACED] === signal ? undefined : signal;
+  return isSignalRaced(config) ? undefined : config.signal;
 }
 
 function invokeLater<I, O, C>(fn: (input: I, config: C) => O | Promise<O>, self: unknown, input: I, config: C): Promise<O> {

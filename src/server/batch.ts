@@ -7,15 +7,16 @@ import { batchResponse } from "../serde/envelopes.js";
 import { toLangServe } from "../serde/lc-json.js";
 import { replyRunError } from "./error-mapper.js";
 import type { ResolvedOptions } from "./options.js";
-import { prepareBatch, replyPrepareError, watchDisconnect, type PreparedBatch } from "./prepare.js";
+import { RequestSignal } from "./request-signal.js";
+import { prepareBatch, replyPrepareError, type PreparedBatch } from "./prepare.js";
 
 /** The batch handler for `mount`. */
 export function batchHandler(mount: ResolvedOptions) {
   return async function batch(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const controller = watchDisconnect(reply);
+    const signal = new RequestSignal(reply.raw);
     let run: PreparedBatch;
     try {
-      run = await prepareBatch(request, mount, controller.signal);
+      run = await prepareBatch(request, mount, signal);
     } catch (error) {
       return replyPrepareError(request, reply, error, mount);
     }

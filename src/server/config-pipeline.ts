@@ -7,7 +7,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyRequest } from "fastify";
-import { SIGNAL_RACED, type RunnableConfig } from "../core/config.js";
+import { ensureConfig, SIGNAL_RACED, withDeferredSignal, type RunnableConfig } from "../core/config.js";
+import type { RequestSignal } from "./request-signal.js";
 import { ChainserveError } from "../core/errors.js";
 import { validationError, type ValidationIssue } from "../serde/errors.js";
 import { fromZodIssues, issue } from "./issues.js";
@@ -146,7 +147,8 @@ export interface FinalizeContext {
   mount: ResolvedOptions;
   request: FastifyRequest;
   endpoint: EndpointName;
-  signal: AbortSignal;
+  /** The request's run signal: the run's `config.signal`, built when first read. */
+  signal: RequestSignal;
 }
 
 /**
@@ -194,28 +196,35 @@ function checkModified<E>(modified: unknown, client: ClientConfig, wrap: (error:
 
 function stampConfig(config: RunnableConfig, ctx: FinalizeContext): RunnableConfig & { runId: string } {
   const { mount, request } = ctx;
-  // Object.assign rather than `{ ...config, runId }`: V8 gives the spread copy of a config that
-  // already holds keys (a modifier that sets runId, as the example app's does) a map on which
-  // each later addition (metadata, runName, signal) takes a slow path — ~2.5 µs instead of
-  // ~0.15 µs per run, ten times per batch of ten (issue #5 profiling).
-  const out = Object.assign({}, config) as RunnableConfig & { runId: string };
-  if (typeof out.runId !== "string") out.runId = randomUUID();
+  // Normalised here (defaults, configurable values in metadata), in the one copy this function
+  // makes: the runnable's own ensureConfig then returns this object as it is (and leaves its
+  // signal unread). The copy is built key by key: V8 gives a spread copy of a config that
+  // already holds keys a map on which each later addition takes a slow path (~2.5 µs instead of
+  // ~0.15 µs per run, ten times per batch of ten; issue #5 profiling).
+  // (A config that is normalised already, say one a modifier shares between calls, is copied.)
+  const normalised = ensureConfig(config);
+  const normal = (normalised === config ? Object.assign({}, config) : normalised) as RunnableConfig & { runId: string };
+  if (typeof normal.runId !== "string") normal.runId = randomUUID();
   if (mount.includeServerMetadata) {
     const userAgent = request.headers["user-agent"];
-    out.metadata = {
-      ...config.metadata,
+    normal.metadata = {
+      ...normal.metadata,
       __useragent: userAgent ?? null,
       __langserve_version: mount.serverVersion,
       __langserve_endpoint: ctx.endpoint,
     };
   }
-  if (mount.fullPath !== "") out.runName = mount.fullPath;
-  else delete out.runName;
-  out.signal = config.signal === undefined ? ctx.signal : AbortSignal.any([config.signal, ctx.signal]);
+  if (mount.fullPath !== "") normal.runName = mount.fullPath;
+  else delete normal.runName;
+  // A signal the modifier set (or its timeout) is combined with the request's now; otherwise
+  // the request's is deferred: built only if the run reads it (request-signal.ts).
+  const own = normal.signal;
+  if (own !== undefined) normal.signal = AbortSignal.any([own, ctx.signal.signal]);
+  else withDeferredSignal(normal, ctx.signal);
   // Nobody awaits the run once the client is gone: invoke/batch drop the answer, and the stream
   // loop stops pulling and closes the run's iterator itself (sse-stream.ts). So no layer of the
   // run races the signal (an abort listener and a promise per call, a promise per streamed
   // chunk); the signal still stops sequences between steps and aborts model HTTP calls.
-  out[SIGNAL_RACED] = out.signal;
-  return out;
+  normal[SIGNAL_RACED] = own === undefined ? ctx.signal : normal.signal;
+  return normal;
 }

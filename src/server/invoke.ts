@@ -4,15 +4,16 @@ import { invokeResponse } from "../serde/envelopes.js";
 import { toLangServe } from "../serde/lc-json.js";
 import { replyRunError } from "./error-mapper.js";
 import type { ResolvedOptions } from "./options.js";
-import { prepareSingle, replyPrepareError, watchDisconnect, type PreparedRun } from "./prepare.js";
+import { RequestSignal } from "./request-signal.js";
+import { prepareSingle, replyPrepareError, type PreparedRun } from "./prepare.js";
 
 /** The invoke handler for `mount`. */
 export function invokeHandler(mount: ResolvedOptions) {
   return async function invoke(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const controller = watchDisconnect(reply);
+    const signal = new RequestSignal(reply.raw);
     let run: PreparedRun;
     try {
-      const prepared = prepareSingle(request, mount, "invoke", controller.signal);
+      const prepared = prepareSingle(request, mount, "invoke", signal);
       run = prepared instanceof Promise ? await prepared : prepared;
     } catch (error) {
       return replyPrepareError(request, reply, error, mount);

@@ -6,12 +6,12 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { RunnableConfig } from "../core/config.js";
-import { ChainserveError } from "../core/errors.js";
 import { validationError, type ValidationIssue } from "../serde/errors.js";
 import { decodeConfigHash } from "./config-hash.js";
 import { logFailure, replyRunError, sendHttpError, toHttpError } from "./error-mapper.js";
 import { clientConfig, finalizeConfig, type ClientConfig } from "./config-pipeline.js";
 import type { EndpointName, ResolvedOptions } from "./options.js";
+import type { RequestSignal } from "./request-signal.js";
 import { parseBatchBody, parseSingleBody, validateInput } from "./validate.js";
 
 /** A config ready for the runnable, with its run id. */
@@ -20,20 +20,6 @@ export type RunConfig = RunnableConfig & { runId: string };
 /** Marks an error thrown by server code the deployment supplied (the config modifier). */
 export class HookFailure {
   constructor(readonly error: unknown) {}
-}
-
-/**
- * One AbortController per request, fired when the response closes before it finished (the
- * client went away). The request's own `close` is useless here: it fires as soon as a POST
- * body has been read.
- */
-export function watchDisconnect(reply: FastifyReply): AbortController {
-  const controller = new AbortController();
-  const raw = reply.raw;
-  raw.on("close", () => {
-    if (!raw.writableFinished) controller.abort(new ChainserveError("ABORTED", "Client disconnected"));
-  });
-  return controller;
 }
 
 function configHash(request: FastifyRequest): Record<string, unknown> {
@@ -53,7 +39,7 @@ export interface PreparedRun {
  * Validates an invoke or stream request and builds its config. Synchronous unless the
  * config modifier is asynchronous: handlers await only what is a promise.
  */
-export function prepareSingle(request: FastifyRequest, mount: ResolvedOptions, endpoint: EndpointName, signal: AbortSignal): PreparedRun | Promise<PreparedRun> {
+export function prepareSingle(request: FastifyRequest, mount: ResolvedOptions, endpoint: EndpointName, signal: RequestSignal): PreparedRun | Promise<PreparedRun> {
   const { body, input, config } = parseSingleBody(request.body);
   // Hooks and the config modifier see the parsed body, as they would with Fastify's parser.
   request.body = body;
@@ -77,7 +63,7 @@ export interface PreparedBatch {
 }
 
 /** Validates a batch request; issues in items carry `loc` `["inputs", i, …]`. */
-export async function prepareBatch(request: FastifyRequest, mount: ResolvedOptions, signal: AbortSignal): Promise<PreparedBatch> {
+export async function prepareBatch(request: FastifyRequest, mount: ResolvedOptions, signal: RequestSignal): Promise<PreparedBatch> {
   const { body, inputs, configs, perInput } = parseBatchBody(request.body);
   request.body = body;
   const hash = configHash(request);

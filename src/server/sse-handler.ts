@@ -5,7 +5,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ChainserveError } from "../core/errors.js";
 import type { EndpointName, ResolvedOptions } from "./options.js";
-import { prepareSingle, replyPrepareError, watchDisconnect, type PreparedRun } from "./prepare.js";
+import { prepareSingle, replyPrepareError, type PreparedRun } from "./prepare.js";
+import { RequestSignal } from "./request-signal.js";
 import { streamSse } from "./sse-stream.js";
 import { parseStreamFilters, type StreamFilterOptions } from "./validate.js";
 
@@ -26,11 +27,11 @@ export interface SseEndpoint {
 /** A Fastify handler for one streaming endpoint of `mount`. */
 export function sseHandler(mount: ResolvedOptions, spec: SseEndpoint) {
   return async function stream(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    const controller = watchDisconnect(reply);
+    const signal = new RequestSignal(reply.raw);
     let run: PreparedRun;
     let filters: StreamFilterOptions = {};
     try {
-      const prepared = prepareSingle(request, mount, spec.endpoint, controller.signal);
+      const prepared = prepareSingle(request, mount, spec.endpoint, signal);
       run = prepared instanceof Promise ? await prepared : prepared;
       if (spec.filters) filters = parseStreamFilters(run.body);
     } catch (error) {
@@ -45,7 +46,7 @@ export function sseHandler(mount: ResolvedOptions, spec: SseEndpoint) {
       runId: prepared.config.runId,
       source: () => spec.source(prepared, filters),
       encode: spec.encoder(),
-      abort: () => controller.abort(new ChainserveError("ABORTED", "The stream stopped before the run finished")),
+      abort: () => signal.abort(new ChainserveError("ABORTED", "The stream stopped before the run finished")),
       ...(spec.firstFrame === undefined ? {} : { firstFrame: spec.firstFrame(prepared) }),
     });
     return undefined;

@@ -2,6 +2,7 @@
  * `POST {path}/stream_events`: one `data` event per stream event, in the version the server
  * chose (the client's is ignored), with every metadata key starting with `__` removed (§4.8).
  */
+import { copyConfig } from "../core/config.js";
 import type { ResolvedOptions } from "./options.js";
 import { sseHandler } from "./sse-handler.js";
 import { encodeDataFrame } from "../serde/sse.js";
@@ -66,7 +67,8 @@ export function streamEventsHandler(mount: ResolvedOptions) {
   return sseHandler(mount, {
     endpoint: "stream_events",
     filters: true,
-    source: ({ input, config }, filters) => mount.runnable.streamEvents(input, { ...config, version: mount.streamEventsVersion }, filters),
+    // copyConfig, not a spread: the run's deferred signal stays unmade (request-signal.ts).
+    source: ({ input, config }, filters) => mount.runnable.streamEvents(input, Object.assign(copyConfig(config), { version: mount.streamEventsVersion }), filters),
     encoder: createEventEncoder,
   });
 }

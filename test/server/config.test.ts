@@ -56,7 +56,10 @@ describe("the config pipeline", () => {
     });
     expect(res.status).toBe(200);
     const seen = probe.seen[0] as Record<string, unknown>;
-    expect(Object.keys(seen).sort()).toEqual(["metadata", "runId", "runName", "signal"]);
+    // The server hands the runnable a normalised config: the defaults, not the client's values.
+    expect(Object.keys(seen).sort()).toEqual(["metadata", "recursionLimit", "runId", "runName", "signal", "tags"]);
+    expect(seen.tags).toEqual([]);
+    expect(seen.recursionLimit).toBe(25);
     expect(seen.runName).toBe("/p");
     expect(seen.signal).toBeInstanceOf(AbortSignal);
     expect(Object.keys(seen.metadata as object)).toEqual(["__useragent", "__langserve_version", "__langserve_endpoint"]);
@@ -128,7 +131,7 @@ describe("the config pipeline", () => {
   it("leaves server metadata out when includeServerMetadata is false", async () => {
     const probe = await mount({ includeServerMetadata: false });
     await invoke({ input: 1 });
-    expect(probe.seen[0]?.metadata).toBeUndefined();
+    expect(probe.seen[0]?.metadata).toEqual({});
   });
 
   it("names the run after the full mount path, instance prefix included", async () => {

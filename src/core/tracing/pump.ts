@@ -3,7 +3,7 @@
  * background with a listener attached, and hands the consumer whatever the listener
  * produced as soon as it exists (an async queue), not when the next output chunk arrives.
  */
-import { RUN_CONTEXT, SIGNAL_RACED, type RunnableConfig } from "../config.js";
+import { copyConfig, isSignalRaced, RUN_CONTEXT, SIGNAL_RACED, type RunnableConfig } from "../config.js";
 import type { Runnable } from "../runnable.js";
 import { AsyncQueue } from "../utils/async-queue.js";
 import type { Run, RunListener } from "./run.js";
@@ -67,19 +67,28 @@ async function* drive<T>(
   createTracer: (context: TracerContext<T>) => StreamTracer,
   queue: AsyncQueue<T>,
 ): AsyncGenerator<T> {
-  const outer = config.signal;
   // A caller that marks its signal as raced (the server) stops the run itself when it stops
   // reading; otherwise the run gets a signal of its own that fires when the consumer leaves.
-  const controller = outer !== undefined && config[SIGNAL_RACED] === outer ? undefined : new AbortController();
-  const signal = controller === undefined ? outer : outer === undefined ? controller.signal : AbortSignal.any([outer, controller.signal]);
+  const raced = isSignalRaced(config);
+  const controller = raced ? undefined : new AbortController();
   const tracer = createTracer({
     emit: (item) => queue.push(item),
     detachedRoot: () => detachedRoot(runnable, input, config),
   });
-  const traced: RunnableConfig = { ...config, signal, [RUN_CONTEXT]: { listener: tracer, parent: undefined, tag: undefined } };
-  // Only a caller's own signal needs racing (its abort must end the stream at once); ours fires
-  // when nobody is reading any more, so no layer of the run has to race it chunk by chunk.
-  if (outer === undefined || controller === undefined) traced[SIGNAL_RACED] = signal;
+  const context = { listener: tracer, parent: undefined, tag: undefined };
+  let traced: RunnableConfig;
+  if (controller === undefined) {
+    // Copied key by key: a deferred signal stays unmade until the run reads it.
+    traced = copyConfig(config);
+    traced[RUN_CONTEXT] = context;
+  } else {
+    const outer = config.signal;
+    const signal = outer === undefined ? controller.signal : AbortSignal.any([outer, controller.signal]);
+    traced = { ...config, signal, [RUN_CONTEXT]: context };
+    // Only a caller's own signal needs racing (its abort must end the stream at once); ours fires
+    // when nobody is reading any more, so no layer of the run has to race it chunk by chunk.
+    if (outer === undefined) traced[SIGNAL_RACED] = signal;
+  }
   let iterator: AsyncGenerator<unknown> | undefined;
   let stopped = false;
 
