@@ -27,9 +27,12 @@ export const SSE_END_FRAME = "event: end\r\n\r\n";
 /** A comment frame; every SSE parser ignores it, proxies see traffic (LangServe pings every 15 s). */
 export const SSE_PING_FRAME = ": ping\r\n\r\n";
 
-// Hoisted so the per-chunk path is one concatenation.
-const DATA_PREFIX = "event: data\r\ndata: ";
-const FRAME_END = "\r\n\r\n";
+/** What a `data` frame holds before its JSON: `encodeDataFrame(json)` is prefix + json + end. */
+export const SSE_DATA_PREFIX = "event: data\r\ndata: ";
+/** What ends every frame: the blank line. */
+export const SSE_FRAME_END = "\r\n\r\n";
+const DATA_PREFIX = SSE_DATA_PREFIX;
+const FRAME_END = SSE_FRAME_END;
 const LINE_BREAK = /\r\n|\r|\n/;
 
 /**

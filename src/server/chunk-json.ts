@@ -10,6 +10,8 @@
  *   streams between the first and the last chunk) is written from a template. The template
  *   is cut out of lc-json's own output for a probe chunk, so the format stays lc-json's; a
  *   chunk qualifies only when its fields match the probe's apart from `content` and `id`.
+ *   The text after the content is made once per id, and on `/stream` the chunk goes straight
+ *   into its `data` frame: two concatenations per token.
  * - The encoder of one stream remembers the JSON of the last few messages it wrote:
  *   `/stream_events` sends each model chunk twice (`on_chat_model_stream`, then the chain's
  *   `on_chain_stream`) and run-log patches repeat them too. Messages are immutable (`concat`
@@ -21,24 +23,58 @@
 import { AIMessageChunk } from "../core/messages/ai.js";
 import { BaseMessage } from "../core/messages/base.js";
 import { toLangServe } from "../serde/lc-json.js";
+import { encodeDataFrame, SSE_DATA_PREFIX, SSE_FRAME_END } from "../serde/sse.js";
 
 // Strings holding none of these need no escaping: `"` + s + `"` is what JSON.stringify writes.
 // (Non-ASCII is left to JSON.stringify too, for its lone-surrogate escapes.)
 // eslint-disable-next-line no-control-regex -- the control range is what JSON escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
 
-function quote(s: string): string {
-  return s.length < 256 && !NEEDS_ESCAPE.test(s) ? `"${s}"` : JSON.stringify(s);
+/** Whether JSON writes `s` as is between its quotes. */
+function plain(s: string): boolean {
+  const n = s.length;
+  // Short strings (keys, tokens) are checked by hand: a regex call costs more than the scan.
+  if (n <= 32) {
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) return false;
+    }
+    return true;
+  }
+  return n < 256 && !NEEDS_ESCAPE.test(s);
 }
+
+function quote(s: string): string {
+  return plain(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+/** The JSON text of `s` without its quotes. */
+function stringBody(s: string): string {
+  return plain(s) ? s : JSON.stringify(s).slice(1, -1);
+}
+
+/** How a probe field is compared: by identity, or as an empty array or plain object. */
+const SAME = 0;
+const EMPTY_ARRAY = 1;
+const EMPTY_OBJECT = 2;
 
 /** The text-only AIMessageChunk template: JSON around the `content` and `id` values. */
 interface ChunkTemplate {
+  /** JSON up to and including the opening quote of `content`'s value. */
   head: string;
+  /** JSON between the end of `content`'s value (its closing quote included) and `id`'s. */
   middle: string;
   tail: string;
-  /** The probe's own fields other than content and id, with their values. */
-  fields: [string, unknown][];
-  fieldCount: number;
+  /** The probe's own fields other than content and id: key, how to compare, probe value. */
+  fields: [string, number, unknown][];
+}
+
+function isEmptyObject(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const _ in value) return false;
+  return true;
 }
 
 function buildTemplate(): ChunkTemplate | undefined {
@@ -52,41 +88,81 @@ function buildTemplate(): ChunkTemplate | undefined {
   const idAt = json.indexOf(i);
   // The template assumes content comes before id and each appears once.
   if (at === -1 || idAt < at + c.length || json.indexOf(c, at + 1) !== -1 || json.indexOf(i, idAt + 1) !== -1) return undefined;
-  const keys = Object.keys(probe);
+  const own = probe as unknown as Record<string, unknown>;
+  const fields: [string, number, unknown][] = [];
+  for (const key of Object.keys(probe)) {
+    if (key === "content" || key === "id") continue;
+    const value = own[key];
+    const how = Array.isArray(value) && value.length === 0 ? EMPTY_ARRAY : isEmptyObject(value) ? EMPTY_OBJECT : SAME;
+    fields.push([key, how, value]);
+  }
   return {
-    head: json.slice(0, at),
-    middle: json.slice(at + c.length, idAt),
+    head: json.slice(0, at + 1),
+    middle: json.slice(at + c.length - 1, idAt),
     tail: json.slice(idAt + i.length),
-    fields: keys.filter((k) => k !== "content" && k !== "id").map((k) => [k, (probe as unknown as Record<string, unknown>)[k]]),
-    fieldCount: keys.length,
+    fields,
   };
 }
 
 const TEMPLATE = buildTemplate();
 
-function isEmptyPlain(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length === 0;
-  if (typeof value !== "object" || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
-  for (const _ in value) return false;
+/** A chunk the template writes. */
+type TextChunk = AIMessageChunk & { content: string };
+
+/**
+ * Whether `m` is a text-only chunk the template writes: an AIMessageChunk whose fields other
+ * than content and id hold what the probe's did (lc-json reads no other field).
+ */
+function fitsTemplate(m: BaseMessage, t: ChunkTemplate): m is TextChunk {
+  if ((m.constructor as unknown) !== AIMessageChunk || typeof m.content !== "string") return false;
+  const id = m.id;
+  if (id !== undefined && typeof id !== "string") return false;
+  const own = m as unknown as Record<string, unknown>;
+  const fields = t.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const [key, how, probeValue] = fields[i] as [string, number, unknown];
+    const value = own[key];
+    if (value === probeValue) continue;
+    if (how === EMPTY_ARRAY ? !(Array.isArray(value) && value.length === 0) : how === SAME || !isEmptyObject(value)) return false;
+  }
   return true;
 }
 
-/** The chunk as JSON from the template, or undefined when it carries more than text and id. */
-function textChunkJson(m: AIMessageChunk, t: ChunkTemplate): string | undefined {
-  if (m.constructor !== AIMessageChunk || typeof m.content !== "string") return undefined;
-  const id = m.id;
-  if (id !== undefined && typeof id !== "string") return undefined;
-  const own = m as unknown as Record<string, unknown>;
-  for (const [key, probeValue] of t.fields) {
-    const value = own[key];
-    if (value !== probeValue && !(isEmptyPlain(value) && isEmptyPlain(probeValue) && Array.isArray(value) === Array.isArray(probeValue))) return undefined;
+/**
+ * Writes template chunks for one stream, as JSON or as whole `data` frames. A streamed
+ * message's chunks share one id: the text after the content (id included) is made once per
+ * id, so a chunk is two concatenations, and the response body a rope of few pieces (Node
+ * flattens it to size each HTTP chunk: ~10 ns a piece, issue #5).
+ */
+class TextChunkWriter {
+  readonly #t: ChunkTemplate;
+  readonly #frameHead: string;
+  #id: string | undefined = undefined;
+  #jsonTail = "";
+  #frameTail = "";
+
+  constructor(t: ChunkTemplate) {
+    this.#t = t;
+    this.#frameHead = SSE_DATA_PREFIX + t.head;
+    this.#tails(undefined);
   }
-  if (Object.keys(m).length !== t.fieldCount) return undefined;
-  // An absent id is written as null; the probe had a string there.
-  const idJson = id === undefined ? "null" : quote(id);
-  return t.head + quote(m.content) + t.middle + idJson + t.tail;
+
+  #tails(id: string | undefined): void {
+    // An absent id is written as null; the probe had a string there.
+    this.#id = id;
+    this.#jsonTail = this.#t.middle + (id === undefined ? "null" : quote(id)) + this.#t.tail;
+    this.#frameTail = this.#jsonTail + SSE_FRAME_END;
+  }
+
+  json(m: TextChunk): string {
+    if (m.id !== this.#id) this.#tails(m.id);
+    return this.#t.head + stringBody(m.content) + this.#jsonTail;
+  }
+
+  frame(m: TextChunk): string {
+    if (m.id !== this.#id) this.#tails(m.id);
+    return this.#frameHead + stringBody(m.content) + this.#frameTail;
+  }
 }
 
 /** How many recent messages one stream's encoder remembers. */
@@ -104,13 +180,17 @@ export { quote as jsonString };
  * write([1, undefined]); // '[1,null]'
  */
 export function createJsonWriter(): (value: unknown) => string | undefined {
+  return jsonWriter(TEMPLATE === undefined ? undefined : new TextChunkWriter(TEMPLATE));
+}
+
+function jsonWriter(chunks: TextChunkWriter | undefined): (value: unknown) => string | undefined {
   const recentKeys: (object | undefined)[] = new Array<object | undefined>(RECENT).fill(undefined);
   const recentJson: string[] = new Array<string>(RECENT).fill("");
   let next = 0;
 
   const message = (m: BaseMessage): string => {
     for (let i = 0; i < RECENT; i++) if (recentKeys[i] === m) return recentJson[i] as string;
-    const json = (TEMPLATE !== undefined && m instanceof AIMessageChunk ? textChunkJson(m, TEMPLATE) : undefined) ?? JSON.stringify(toLangServe(m));
+    const json = chunks !== undefined && fitsTemplate(m, TEMPLATE as ChunkTemplate) ? chunks.json(m) : JSON.stringify(toLangServe(m));
     recentKeys[next] = m;
     recentJson[next] = json;
     next = (next + 1) % RECENT;
@@ -168,4 +248,21 @@ export function createJsonWriter(): (value: unknown) => string | undefined {
 export function createChunkEncoder(): (item: unknown) => string {
   const write = createJsonWriter();
   return (item: unknown): string => write(item) ?? "null";
+}
+
+/**
+ * A `data` frame encoder for one stream: `encode(item)` is
+ * `encodeDataFrame(JSON.stringify(toLangServe(item)) ?? "null")`, with a streamed text chunk
+ * written straight into its frame.
+ * @example
+ * const encode = createDataFrameEncoder();
+ * encode({ ops: [] }); // 'event: data\r\ndata: {"ops":[]}\r\n\r\n'
+ */
+export function createDataFrameEncoder(): (item: unknown) => string {
+  const chunks = TEMPLATE === undefined ? undefined : new TextChunkWriter(TEMPLATE);
+  const write = jsonWriter(chunks);
+  return (item: unknown): string => {
+    if (chunks !== undefined && item instanceof AIMessageChunk && fitsTemplate(item, TEMPLATE as ChunkTemplate)) return chunks.frame(item);
+    return encodeDataFrame(write(item) ?? "null");
+  };
 }

@@ -2,8 +2,8 @@
  * `POST {path}/stream`: one `data` event per output chunk, preceded (just before the first
  * chunk) by `metadata` `{"run_id": …}`, ended by `end` (langserve-protocol.md §4.5–§4.6).
  */
-import { encodeDataFrame, encodeMetadataFrame } from "../serde/sse.js";
-import { createChunkEncoder } from "./chunk-json.js";
+import { encodeMetadataFrame } from "../serde/sse.js";
+import { createDataFrameEncoder } from "./chunk-json.js";
 import type { ResolvedOptions } from "./options.js";
 import { sseHandler } from "./sse-handler.js";
 
@@ -12,10 +12,7 @@ import { sseHandler } from "./sse-handler.js";
  * its LangServe JSON; `undefined` is `null`. Per stream, because the JSON encoder remembers
  * the last messages it wrote (see chunk-json.ts).
  */
-export function createFrameEncoder(): (chunk: unknown) => string {
-  const toJson = createChunkEncoder();
-  return (chunk) => encodeDataFrame(toJson(chunk));
-}
+export const createFrameEncoder: () => (chunk: unknown) => string = createDataFrameEncoder;
 
 /** The stream handler for `mount`. */
 export function streamHandler(mount: ResolvedOptions) {

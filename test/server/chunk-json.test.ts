@@ -15,7 +15,7 @@ import {
 } from "../../src/core/index.js";
 import { toLangServe } from "../../src/serde/lc-json.js";
 import { encodeDataFrame } from "../../src/serde/sse.js";
-import { createChunkEncoder } from "../../src/server/chunk-json.js";
+import { createChunkEncoder, createDataFrameEncoder } from "../../src/server/chunk-json.js";
 import { createEventEncoder } from "../../src/server/stream-events.js";
 
 const reference = (value: unknown): string => JSON.stringify(toLangServe(value) ?? null);
@@ -63,6 +63,35 @@ describe("the streaming chunk encoder", () => {
       new AIMessageChunk("same"),
     ];
     for (const value of odd) expect(encode(value)).toBe(reference(value));
+  });
+
+  it("writes text chunks from the template exactly as the reference, as JSON and as frames", () => {
+    const extra = new AIMessageChunk({ content: "extra field", id: "x" });
+    (extra as unknown as Record<string, unknown>).note = "lc-json ignores it";
+    const withMetadata = new AIMessageChunk({ content: "meta", id: "x", response_metadata: { finish_reason: "stop" } });
+    const chunks: unknown[] = [
+      new AIMessageChunk({ content: "Why", id: "run-1" }),
+      new AIMessageChunk({ content: " don't", id: "run-1" }),
+      new AIMessageChunk({ content: "line\nbreak \"quoted\" back\\slash \u0007", id: "run-1" }),
+      new AIMessageChunk({ content: "caf\u00e9 \ud83d\ude00 lone \ud800", id: "run-1" }),
+      new AIMessageChunk({ content: "x".repeat(40), id: "run-1" }),
+      new AIMessageChunk({ content: "y".repeat(300) + "\n", id: "run-1" }),
+      new AIMessageChunk({ content: "", id: "run-2" }),
+      new AIMessageChunk({ content: "no id" }),
+      new AIMessageChunk({ content: "odd id", id: 'a"b' }),
+      new AIMessageChunk({ content: "back to run-1", id: "run-1" }),
+      new AIMessageChunk({ content: [{ type: "text", text: "parts" }], id: "run-1" }),
+      extra,
+      withMetadata,
+      new AIMessageChunk({ content: "calls", tool_call_chunks: [{ name: "f", args: "{}", id: "c", index: 0 }] }),
+      { wrapped: new AIMessageChunk({ content: "in a patch", id: "run-1" }) },
+    ];
+    const json = createChunkEncoder();
+    const frame = createDataFrameEncoder();
+    for (const chunk of chunks) {
+      expect(json(chunk)).toBe(reference(chunk));
+      expect(frame(chunk)).toBe(encodeDataFrame(reference(chunk)));
+    }
   });
 
   it("encodes stream events as the reference does, __ metadata stripped, run fragments reused", async () => {
