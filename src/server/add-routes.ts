@@ -95,7 +95,11 @@ async function chainRoutes(app: FastifyInstance, { mount, record }: ChainRoutesO
   // LangServe reads the body as JSON whatever the Content-Type (text/plain included); parsing
   // it ourselves turns invalid JSON into its 422 instead of Fastify's 400.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+  const asString = (_request: FastifyRequest, body: string | Buffer, done: (error: null, body: string | Buffer) => void): void => done(null, body);
+  // The same parser under its usual type too: Fastify caches a lookup by exact type, while the
+  // catch-all alone made it parse the Content-Type header on every request (~0.6 µs, issue #5).
+  app.addContentTypeParser("application/json", { parseAs: "string" }, asString);
+  app.addContentTypeParser("*", { parseAs: "string" }, asString);
   app.setErrorHandler(chainErrorHandler);
   for (const endpoint of mount.endpoints) {
     const method = endpoint.endsWith("_schema") ? "GET" : "POST";

@@ -164,6 +164,55 @@ describe("RunnableParallel and assign", () => {
     expect(await collect(map.stream("in"))).toEqual([{ y: "in" }, { x: "1" }, { x: "2" }]);
   });
 
+  it("fails a stream with a branch's error and closes the other branches", async () => {
+    let closed = false;
+    const map = RunnableParallel.from({
+      slow: async function* (_: string) {
+        try {
+          yield "a";
+          await sleep(50);
+          yield "b";
+        } finally {
+          closed = true;
+        }
+      },
+      failing: async function* (_: string) {
+        await sleep(5);
+        yield "x";
+        throw new Error("branch failed");
+      },
+    });
+    const seen: unknown[] = [];
+    await expect(
+      (async () => {
+        for await (const chunk of await map.stream("in")) seen.push(chunk);
+      })(),
+    ).rejects.toThrow("branch failed");
+    expect(seen).toEqual([{ slow: "a" }, { failing: "x" }]);
+    await sleep(80);
+    expect(closed).toBe(true);
+  });
+
+  it("closes every branch when the consumer stops early", async () => {
+    const closed: string[] = [];
+    const endless = (name: string) =>
+      async function* (_: string) {
+        try {
+          for (let i = 0; ; i++) {
+            await sleep(1);
+            yield `${name}${i}`;
+          }
+        } finally {
+          closed.push(name);
+        }
+      };
+    const map = RunnableParallel.from({ p: endless("p"), q: endless("q") });
+    let n = 0;
+    for await (const _ of await map.stream("in")) if (++n === 5) break;
+    await sleep(20);
+    expect(closed.sort()).toEqual(["p", "q"]);
+  });
+
   it("assign adds keys and rejects non-object input", async () => {
     const assigned = RunnablePassthrough.assign({ d: (x: { a: number; b: number }) => x.a + x.b });
     expect(await assigned.invoke({ a: 1, b: 2, c: 3 } as never)).toEqual({ a: 1, b: 2, c: 3, d: 3 });
