@@ -31,8 +31,6 @@ export const SSE_PING_FRAME = ": ping\r\n\r\n";
 export const SSE_DATA_PREFIX = "event: data\r\ndata: ";
 /** What ends every frame: the blank line. */
 export const SSE_FRAME_END = "\r\n\r\n";
-const DATA_PREFIX = SSE_DATA_PREFIX;
-const FRAME_END = SSE_FRAME_END;
 const LINE_BREAK = /\r\n|\r|\n/;
 
 /**
@@ -41,7 +39,7 @@ const LINE_BREAK = /\r\n|\r|\n/;
  * encodeDataFrame('{"a":1}'); // 'event: data\r\ndata: {"a":1}\r\n\r\n'
  */
 export function encodeDataFrame(json: string): string {
-  return DATA_PREFIX + json + FRAME_END;
+  return SSE_DATA_PREFIX + json + SSE_FRAME_END;
 }
 
 /**

@@ -113,8 +113,10 @@ type TextChunk = AIMessageChunk & { content: string };
  * Whether `m` is a text-only chunk the template writes: an AIMessageChunk whose fields other
  * than content and id hold what the probe's did (lc-json reads no other field).
  */
-function fitsTemplate(m: BaseMessage, t: ChunkTemplate): m is TextChunk {
-  if ((m.constructor as unknown) !== AIMessageChunk || typeof m.content !== "string") return false;
+function fitsTemplate(value: unknown, t: ChunkTemplate): value is TextChunk {
+  if (typeof value !== "object" || value === null || (value.constructor as unknown) !== AIMessageChunk) return false;
+  const m = value as AIMessageChunk;
+  if (typeof m.content !== "string") return false;
   const id = m.id;
   if (id !== undefined && typeof id !== "string") return false;
   const own = m as unknown as Record<string, unknown>;
@@ -262,7 +264,7 @@ export function createDataFrameEncoder(): (item: unknown) => string {
   const chunks = TEMPLATE === undefined ? undefined : new TextChunkWriter(TEMPLATE);
   const write = jsonWriter(chunks);
   return (item: unknown): string => {
-    if (chunks !== undefined && item instanceof AIMessageChunk && fitsTemplate(item, TEMPLATE as ChunkTemplate)) return chunks.frame(item);
+    if (chunks !== undefined && fitsTemplate(item, TEMPLATE as ChunkTemplate)) return chunks.frame(item);
     return encodeDataFrame(write(item) ?? "null");
   };
 }

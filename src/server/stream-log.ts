@@ -5,10 +5,10 @@
  */
 import type { ResolvedOptions } from "./options.js";
 import { sseHandler } from "./sse-handler.js";
-import { createFrameEncoder } from "./stream.js";
+import { createDataFrameEncoder } from "./chunk-json.js";
 
 function createPatchEncoder(): (patch: unknown) => string {
-  const encode = createFrameEncoder();
+  const encode = createDataFrameEncoder();
   // Only `ops` is wire data; a patch object may carry more (methods, state).
   return (patch) => encode({ ops: (patch as { ops?: unknown }).ops ?? [] });
 }

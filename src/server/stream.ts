@@ -7,20 +7,13 @@ import { createDataFrameEncoder } from "./chunk-json.js";
 import type { ResolvedOptions } from "./options.js";
 import { sseHandler } from "./sse-handler.js";
 
-/**
- * A frame encoder for one stream: each chunk (or log patch, or event) as a `data` frame of
- * its LangServe JSON; `undefined` is `null`. Per stream, because the JSON encoder remembers
- * the last messages it wrote (see chunk-json.ts).
- */
-export const createFrameEncoder: () => (chunk: unknown) => string = createDataFrameEncoder;
-
 /** The stream handler for `mount`. */
 export function streamHandler(mount: ResolvedOptions) {
   return sseHandler(mount, {
     endpoint: "stream",
     filters: false,
     source: ({ input, config }) => mount.runnable._streamIterator(input, config),
-    encoder: createFrameEncoder,
+    encoder: createDataFrameEncoder,
     firstFrame: ({ config }) => encodeMetadataFrame(config.runId),
   });
 }
