@@ -21,7 +21,7 @@ import { concat } from "./concat.js";
 import { registry, need, type ConfigurableFieldSpec, type RetryOptions } from "./registry.js";
 import { createRun, type Run, type RunContext, type RunType } from "./tracing/run.js";
 import { abortable } from "./utils/abortable.js";
-import { deferredIterator, mapLimit } from "./utils/iter.js";
+import { concatIterators, deferredIterator, mapLimit, singleton } from "./utils/iter.js";
 import { raceSignal } from "./utils/signal.js";
 // Type-only: the tracers register themselves (src/core/index.ts loads them), so bundles that
 // never trace locally, such as the browser client, leave them out.
@@ -448,19 +448,13 @@ function invokeLater<I, O, C>(fn: (input: I, config: C) => O | Promise<O>, self:
   }
 }
 
-async function* resume<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>): AsyncGenerator<T> {
-  let finished = false;
-  try {
-    if (first.done !== true) {
-      yield first.value;
-      yield* rest;
-    }
-    finished = true;
-  } finally {
-    // A consumer that stops after the first chunk must still close the source (and with it
-    // any upstream HTTP stream); `yield*` only forwards return() once it is delegating.
-    if (!finished) await rest.return(undefined);
-  }
+// The stream after its first result: that result, then `rest`'s calls handed straight through
+// (a generator with `yield*` here was a layer per chunk on every `stream()`). Stopping early
+// closes `rest`.
+function resume<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>): AsyncGenerator<T> {
+  // Done already: `rest` is finished and answers every call as such.
+  if (first.done === true) return rest;
+  return concatIterators(singleton(first.value), rest);
 }
 
 async function* tapInput<I>(first: IteratorResult<I>, iterator: AsyncIterator<I>, run: Run): AsyncGenerator<I> {

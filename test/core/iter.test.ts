@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deferredIterator, tapIterator } from "../../src/core/utils/iter.js";
+import { concatIterators, deferredIterator, mapIterator, singleton, tapIterator, tee } from "../../src/core/utils/iter.js";
 
 async function* counting(n: number, log: string[]): AsyncGenerator<number> {
   try {
@@ -77,5 +77,95 @@ describe("tapIterator", () => {
     const it = tapIterator(failing(), () => undefined);
     expect(await it.next()).toEqual({ done: false, value: 1 });
     await expect(it.next()).rejects.toThrow("boom");
+  });
+});
+
+describe("mapIterator", () => {
+  it("maps each item and forwards return() to the source", async () => {
+    const log: string[] = [];
+    const it = mapIterator(counting(5, log), (n) => n * 10);
+    const seen: number[] = [];
+    for await (const item of it) {
+      seen.push(item);
+      if (item === 20) break;
+    }
+    expect(seen).toEqual([0, 10, 20]);
+    expect(log).toEqual(["source closed"]);
+  });
+
+  it("rejects when fn throws, closes the source, and is done after", async () => {
+    const log: string[] = [];
+    const it = mapIterator(counting(5, log), (n) => {
+      if (n === 1) throw new Error("bad chunk");
+      return n;
+    });
+    expect(await it.next()).toEqual({ done: false, value: 0 });
+    await expect(it.next()).rejects.toThrow("bad chunk");
+    await Promise.resolve();
+    expect(log).toEqual(["source closed"]);
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+  });
+});
+
+describe("concatIterators", () => {
+  it("yields the head's items, then the tail's, the started call first", async () => {
+    const tail = counting(3, []);
+    const started = tail.next();
+    expect(await collect(concatIterators(counting(2, []), tail, started))).toEqual([0, 1, 0, 1, 2]);
+  });
+
+  it("closes the tail (before resolving) when the consumer stops during the head", async () => {
+    const log: string[] = [];
+    async function* slowTail(): AsyncGenerator<number> {
+      try {
+        yield 99;
+      } finally {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        log.push("tail closed");
+      }
+    }
+    const tail = slowTail();
+    const started = tail.next();
+    const it = concatIterators(counting(5, log), tail, started);
+    expect((await it.next()).value).toBe(0);
+    await it.return(undefined);
+    expect(log).toEqual(["tail closed", "source closed"]);
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("closes the tail when the head fails", async () => {
+    const log: string[] = [];
+    async function* failing(): AsyncGenerator<number> {
+      yield 1;
+      throw new Error("head failed");
+    }
+    const tail = counting(3, log);
+    const started = tail.next();
+    const it = concatIterators(failing(), tail, started);
+    expect((await it.next()).value).toBe(1);
+    await expect(it.next()).rejects.toThrow("head failed");
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(log).toEqual(["source closed"]);
+  });
+});
+
+describe("singleton and tee", () => {
+  it("a singleton yields its value once", async () => {
+    expect(await collect(singleton("x"))).toEqual(["x"]);
+  });
+
+  it("tee gives every copy an unread singleton's value", async () => {
+    const [a, b, c] = tee(singleton({ k: 1 }), 3) as [AsyncGenerator<unknown>, AsyncGenerator<unknown>, AsyncGenerator<unknown>];
+    expect(await collect(b)).toEqual([{ k: 1 }]);
+    expect(await collect(a)).toEqual([{ k: 1 }]);
+    expect(await collect(c)).toEqual([{ k: 1 }]);
+  });
+
+  it("tee of a singleton already read gives empty copies", async () => {
+    const source = singleton(1);
+    await source.next();
+    const copies = tee(source, 2);
+    expect(await collect(copies[0] as AsyncGenerator<number>)).toEqual([]);
+    expect(await collect(copies[1] as AsyncGenerator<number>)).toEqual([]);
   });
 });

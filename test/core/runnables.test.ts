@@ -213,6 +213,65 @@ describe("RunnableParallel and assign", () => {
     expect(closed.sort()).toEqual(["p", "q"]);
   });
 
+  it("streams a one-branch map chunk by chunk under its key and closes the branch on an early stop", async () => {
+    let closed = false;
+    const map = RunnableParallel.from({
+      only: async function* (s: string) {
+        try {
+          yield `${s}1`;
+          yield `${s}2`;
+          yield `${s}3`;
+        } finally {
+          closed = true;
+        }
+      },
+    });
+    expect(await collect(map.stream("a"))).toEqual([{ only: "a1" }, { only: "a2" }, { only: "a3" }]);
+    closed = false;
+    for await (const chunk of await map.stream("b")) if ((chunk as { only: string }).only === "b1") break;
+    expect(closed).toBe(true);
+  });
+
+  it("fails a one-branch map's stream with the branch's error", async () => {
+    const map = RunnableParallel.from({
+      only: async function* (_: string) {
+        yield "x";
+        throw new Error("branch failed");
+      },
+    });
+    const seen: unknown[] = [];
+    await expect(
+      (async () => {
+        for await (const chunk of await map.stream("in")) seen.push(chunk);
+      })(),
+    ).rejects.toThrow("branch failed");
+    expect(seen).toEqual([{ only: "x" }]);
+  });
+
+  it("assign streams the input first, then the mapper's chunks, and closes the mapper on an early stop", async () => {
+    let mapperClosed = false;
+    const assigned = RunnablePassthrough.assign({
+      out: async function* (x: { q: string }) {
+        try {
+          yield `${x.q}!`;
+          yield "?";
+        } finally {
+          mapperClosed = true;
+        }
+      },
+    });
+    expect(await collect(assigned.stream({ q: "hi" }))).toEqual([{ q: "hi" }, { out: "hi!" }, { out: "?" }]);
+    mapperClosed = false;
+    for await (const _ of await assigned.stream({ q: "hi" })) break;
+    await sleep(5);
+    expect(mapperClosed).toBe(true);
+  });
+
+  it("assign fails its stream on non-object input", async () => {
+    const assigned = RunnablePassthrough.assign({ d: () => 1 });
+    await expect(collect(assigned.stream("str" as never))).rejects.toThrow("RunnableAssign can only be used with objects as input, got string");
+  });
+
   it("assign adds keys and rejects non-object input", async () => {
     const assigned = RunnablePassthrough.assign({ d: (x: { a: number; b: number }) => x.a + x.b });
     expect(await assigned.invoke({ a: 1, b: 2, c: 3 } as never)).toEqual({ a: 1, b: 2, c: 3, d: 3 });

@@ -3,6 +3,7 @@ import type { RunnableConfig } from "../config.js";
 import { ChainserveError } from "../errors.js";
 import { BaseMessage } from "../messages/base.js";
 import { Runnable } from "../runnable.js";
+import { mapIterator } from "../utils/iter.js";
 import type { RunType } from "../tracing/run.js";
 
 /**
@@ -40,7 +41,8 @@ export class StrOutputParser extends Runnable<string | BaseMessage, string> {
     return this._transformWithConfig(this.parseEach, inputs, options);
   }
 
-  private async *parseEach(inputs: AsyncIterable<string | BaseMessage>): AsyncGenerator<string> {
-    for await (const input of inputs) yield this.parse(input);
+  // Each chunk mapped as it passes: one `then` per token rather than a generator layer.
+  private parseEach(inputs: AsyncIterable<string | BaseMessage>): AsyncGenerator<string> {
+    return mapIterator(inputs[Symbol.asyncIterator](), (input: string | BaseMessage) => this.parse(input));
   }
 }

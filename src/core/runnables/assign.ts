@@ -1,7 +1,7 @@
 import { childConfig, type RunnableConfig } from "../config.js";
 import { registry } from "../registry.js";
 import { Runnable, type RunnableLike, collectSpecs, type ConfigurableSpec } from "../runnable.js";
-import { singleton, tee } from "../utils/iter.js";
+import { concatIterators, singleton, tee } from "../utils/iter.js";
 import { RunnableMap } from "./parallel.js";
 
 function assertObject(value: unknown): asserts value is Record<string, unknown> {
@@ -53,31 +53,26 @@ export class RunnableAssign<RunInput extends Record<string, any> = Record<string
     return this._transformWithConfig((values: AsyncIterable<RunInput>, config: RunnableConfig) => this.assignStream(values, config), inputs, options);
   }
 
-  private async *assignStream(inputs: AsyncIterable<RunInput>, config: RunnableConfig): AsyncGenerator<Record<string, any>> {
+  private assignStream(inputs: AsyncIterable<RunInput>, config: RunnableConfig): AsyncGenerator<Record<string, any>> {
     const [forPassthrough, forMapper] = tee(inputs, 2) as [AsyncGenerator<RunInput>, AsyncGenerator<RunInput>];
     const mapped = this.mapper.transform(forMapper, childConfig(config));
     // Start the mapper now, so slow branches (retrievers) overlap with forwarding the input.
     const firstMapped = mapped.next();
     firstMapped.catch(() => undefined);
-    let finished = false;
-    try {
-      for await (const chunk of forPassthrough) {
-        assertObject(chunk);
-        let filtered: Record<string, unknown> | undefined;
-        for (const key of Object.keys(chunk)) {
-          if (this.mapperKeys.has(key)) continue;
-          (filtered ??= {})[key] = chunk[key];
-        }
-        if (filtered !== undefined) yield filtered;
+    // The mapper's chunks are handed through as they come, not re-yielded one by one.
+    return concatIterators(this.forward(forPassthrough), mapped, firstMapped);
+  }
+
+  /** The input chunks minus the mapper's keys. */
+  private async *forward(inputs: AsyncIterable<RunInput>): AsyncGenerator<Record<string, any>> {
+    for await (const chunk of inputs) {
+      assertObject(chunk);
+      let filtered: Record<string, unknown> | undefined;
+      for (const key of Object.keys(chunk)) {
+        if (this.mapperKeys.has(key)) continue;
+        (filtered ??= {})[key] = chunk[key];
       }
-      const first = await firstMapped;
-      if (first.done !== true) {
-        yield first.value;
-        yield* mapped;
-      }
-      finished = true;
-    } finally {
-      if (!finished) mapped.return(undefined).catch(() => undefined);
+      if (filtered !== undefined) yield filtered;
     }
   }
 }

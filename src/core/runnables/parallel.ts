@@ -1,7 +1,7 @@
 import { childConfig, type RunnableConfig } from "../config.js";
 import { registry } from "../registry.js";
 import { coerceToRunnable, Runnable, type RunnableLike, collectSpecs, type ConfigurableSpec } from "../runnable.js";
-import { singleton, tee } from "../utils/iter.js";
+import { mapIterator, singleton, tee } from "../utils/iter.js";
 
 /**
  * Runs every branch on the same input, concurrently. `invoke` returns an object with one
@@ -62,7 +62,16 @@ export class RunnableMap<RunInput = any, RunOutput extends Record<string, any> =
   }
 
   /** Pull every branch concurrently (one pending `next()` each) and yield chunks in arrival order. */
-  private async *merge(inputs: AsyncIterable<RunInput>, config: RunnableConfig): AsyncGenerator<RunOutput> {
+  private merge(inputs: AsyncIterable<RunInput>, config: RunnableConfig): AsyncGenerator<RunOutput> {
+    if (this.keys.length !== 1) return this.mergeBranches(inputs, config);
+    // One branch (`RunnablePassthrough.assign({ answer })` is the common case): its stream is
+    // the output, each chunk under its key; no copy of the input, no merge loop.
+    const key = this.keys[0] as string;
+    const branch = (this.steps[key] as Runnable).transform(inputs, childConfig(config, this.tags[0]));
+    return mapIterator(branch, (chunk: unknown) => ({ [key]: chunk }) as RunOutput);
+  }
+
+  private async *mergeBranches(inputs: AsyncIterable<RunInput>, config: RunnableConfig): AsyncGenerator<RunOutput> {
     const copies = tee(inputs, this.keys.length);
     const iterators = this.keys.map((key, i) =>
       (this.steps[key] as Runnable).transform(copies[i] as AsyncIterable<RunInput>, childConfig(config, this.tags[i])),
@@ -79,11 +88,14 @@ export class RunnableMap<RunInput = any, RunOutput extends Record<string, any> =
       wake = undefined;
       resume?.();
     };
+    // One pair of reactions per branch, made once (not two closures per chunk).
+    const reactions = iterators.map((_, index) => [
+      (result: IteratorResult<unknown>) => arrive({ index, result, error: undefined }),
+      (error: unknown) => arrive({ index, result: undefined, error }),
+    ] as const);
     const pull = (index: number): void => {
-      (iterators[index] as AsyncGenerator<unknown>).next().then(
-        (result) => arrive({ index, result, error: undefined }),
-        (error: unknown) => arrive({ index, result: undefined, error }),
-      );
+      const [onResult, onError] = reactions[index] as (typeof reactions)[number];
+      (iterators[index] as AsyncGenerator<unknown>).next().then(onResult, onError);
     };
     const finished: boolean[] = iterators.map(() => false);
     let running = iterators.length;

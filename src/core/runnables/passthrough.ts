@@ -48,11 +48,13 @@ export class RunnablePassthrough<T = any> extends Runnable<T, T> {
     return this._transformWithConfig((values: AsyncIterable<T>, config: RunnableConfig) => this.pass(values, config), inputs, options);
   }
 
-  private async *pass(inputs: AsyncIterable<T>, config: RunnableConfig): AsyncGenerator<T> {
-    if (this.func === undefined) {
-      yield* inputs;
-      return;
-    }
+  private pass(inputs: AsyncIterable<T>, config: RunnableConfig): AsyncIterable<T> {
+    // Nothing to call at the end: the input stream itself is the output.
+    if (this.func === undefined) return inputs;
+    return this.passThenCall(inputs, config);
+  }
+
+  private async *passThenCall(inputs: AsyncIterable<T>, config: RunnableConfig): AsyncGenerator<T> {
     let acc: unknown;
     let seen = false;
     for await (const chunk of inputs) {
@@ -60,6 +62,6 @@ export class RunnablePassthrough<T = any> extends Runnable<T, T> {
       seen = true;
       yield chunk;
     }
-    await this.func(acc as T, config);
+    await (this.func as PassthroughFunc<T>)(acc as T, config);
   }
 }

@@ -1,8 +1,53 @@
 /** Async-iteration helpers: tee, one-item streams, concurrency-limited mapping. */
 
+/**
+ * The stream of one known value, as a plain iterator rather than a generator (a streamed run
+ * makes one per step). {@link tee} copies it without buffering.
+ */
+class Single<T> implements AsyncGenerator<T> {
+  #value: T;
+  #done = false;
+
+  constructor(value: T) {
+    this.#value = value;
+  }
+
+  /** The value, when nothing has been read yet. */
+  get unread(): { value: T } | undefined {
+    return this.#done ? undefined : { value: this.#value };
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.#done) return Promise.resolve({ done: true, value: undefined });
+    this.#done = true;
+    const value = this.#value;
+    this.#value = undefined as T;
+    return Promise.resolve({ done: false, value });
+  }
+
+  return(value?: unknown): Promise<IteratorResult<T>> {
+    this.#done = true;
+    this.#value = undefined as T;
+    return Promise.resolve({ done: true, value: value as T });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<T>> {
+    this.#done = true;
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<T> {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
+}
+
 /** An async iterable that yields `value` once. */
-export async function* singleton<T>(value: T): AsyncGenerator<T> {
-  yield value;
+export function singleton<T>(value: T): AsyncGenerator<T> {
+  return new Single(value);
 }
 
 /**
@@ -10,6 +55,13 @@ export async function* singleton<T>(value: T): AsyncGenerator<T> {
  * on demand by whichever copy is furthest ahead; slower copies read from a buffer.
  */
 export function tee<T>(source: AsyncIterable<T>, n: number): AsyncGenerator<T>[] {
+  // One value nobody has read: each copy is that value (the common case, a step's stream of
+  // its one input).
+  const unread = source instanceof Single ? (source as Single<T>).unread : undefined;
+  if (unread !== undefined) {
+    void (source as Single<T>).return();
+    return Array.from({ length: n }, () => new Single(unread.value));
+  }
   const iterator = source[Symbol.asyncIterator]();
   const buffers: T[][] = Array.from({ length: n }, () => []);
   let done = false;
@@ -135,20 +187,98 @@ export function deferredIterator<T>(start: () => Promise<AsyncIterator<T>>): Asy
  * async-generator layer: one `then` per item.
  */
 export function tapIterator<T>(source: AsyncIterator<T>, fn: (item: T) => void): AsyncGenerator<T> {
+  return mapIterator(source, (item: T) => {
+    fn(item);
+    return item;
+  });
+}
+
+/**
+ * `source` with each item replaced by `fn(item)`, without an async-generator layer: one `then`
+ * per item. If `fn` throws, that `next()` rejects and the source is closed, as a generator's
+ * `for await` loop would leave it.
+ */
+export function mapIterator<T, R>(source: AsyncIterator<T>, fn: (item: T) => R): AsyncGenerator<R> {
+  let failed = false;
+  const map = (result: IteratorResult<T>): IteratorResult<R> => {
+    if (result.done === true) return result as IteratorResult<R>;
+    try {
+      return { done: false, value: fn(result.value) };
+    } catch (error) {
+      failed = true;
+      void source.return?.()?.catch(() => undefined);
+      throw error;
+    }
+  };
+  const self: AsyncGenerator<R> = {
+    next(): Promise<IteratorResult<R>> {
+      if (failed) return Promise.resolve({ done: true, value: undefined as R });
+      return source.next().then(map);
+    },
+    return(value?: unknown): Promise<IteratorResult<R>> {
+      if (!failed && typeof source.return === "function") {
+        return source.return(value as T).then(() => ({ done: true, value: value as R }));
+      }
+      return Promise.resolve({ done: true, value: value as R });
+    },
+    throw(error?: unknown): Promise<IteratorResult<R>> {
+      if (!failed && typeof source.throw === "function") return source.throw(error).then(map);
+      return Promise.reject(error);
+    },
+    [Symbol.asyncIterator](): AsyncGenerator<R> {
+      return self;
+    },
+  };
+  return self;
+}
+
+/**
+ * `head`'s items, then `tail`'s. Once `head` is done, every call goes straight to `tail` (no
+ * layer per tail item, unlike `yield* tail` in a generator). `started` is a `tail.next()`
+ * already under way (to start slow work early): it answers the first call for `tail`. When
+ * the consumer stops or `head` fails before `tail` was reached, `tail` is closed.
+ */
+export function concatIterators<T>(head: AsyncIterator<T>, tail: AsyncIterator<T>, started?: Promise<IteratorResult<T>>): AsyncGenerator<T> {
+  let inTail = false;
+  let pending = started;
+  const closeTail = (): void => {
+    void tail.return?.()?.catch(() => undefined);
+  };
+  const fromTail = (): Promise<IteratorResult<T>> => {
+    inTail = true;
+    const first = pending;
+    pending = undefined;
+    return first ?? tail.next();
+  };
   const self: AsyncGenerator<T> = {
     next(): Promise<IteratorResult<T>> {
-      return source.next().then((result) => {
-        if (result.done !== true) fn(result.value);
-        return result;
-      });
+      if (inTail) return fromTail();
+      return head.next().then(
+        (result) => (result.done === true ? fromTail() : result),
+        (error: unknown) => {
+          inTail = true;
+          pending = undefined;
+          closeTail();
+          throw error;
+        },
+      );
     },
     return(value?: unknown): Promise<IteratorResult<T>> {
-      if (typeof source.return === "function") return source.return(value as T);
-      return Promise.resolve({ done: true, value: value as T });
+      if (inTail) {
+        pending = undefined;
+        if (typeof tail.return === "function") return tail.return(value as T);
+        return Promise.resolve({ done: true, value: value as T });
+      }
+      inTail = true;
+      pending = undefined;
+      // The tail (often an upstream stream) is closed before this resolves.
+      const closing = typeof tail.return === "function" ? tail.return(value as T) : Promise.resolve();
+      const closeHead = (): Promise<IteratorResult<T>> =>
+        typeof head.return === "function" ? head.return(value as T) : Promise.resolve({ done: true, value: value as T });
+      return closing.then(closeHead, (error: unknown) => closeHead().then(() => Promise.reject(error)));
     },
     throw(error?: unknown): Promise<IteratorResult<T>> {
-      if (typeof source.throw === "function") return source.throw(error);
-      return Promise.reject(error);
+      return self.return(undefined).then(() => Promise.reject(error));
     },
     [Symbol.asyncIterator](): AsyncGenerator<T> {
       return self;
