@@ -170,6 +170,38 @@ class TextChunkWriter {
 /** How many recent messages one stream's encoder remembers. */
 const RECENT = 4;
 
+/** The most keys whose JSON (`"key":`) is kept; the keys of stream items are few and recur. */
+const MAX_KEYS = 1024;
+const keyJsonCache = new Map<string, string>();
+
+/** `"key":` as JSON writes it, made once per key. */
+function keyJson(key: string): string {
+  let json = keyJsonCache.get(key);
+  if (json === undefined) {
+    json = quote(key) + ":";
+    if (keyJsonCache.size < MAX_KEYS) keyJsonCache.set(key, json);
+  }
+  return json;
+}
+
+/** The most JSON-patch op heads (`{"op":…,"path":…,"value":`) one stream's encoder keeps. */
+const MAX_OP_HEADS = 256;
+
+/**
+ * Whether `value` is a JSON-patch op as run logs write them: exactly `op`, `path`, `value`
+ * (in that order), the first two strings. Such an op is written as a remembered head plus
+ * its value (a run log repeats a few paths for every token).
+ */
+function isLogOp(value: object): value is { op: string; path: string; value: unknown } {
+  let n = 0;
+  for (const key in value) {
+    if (key !== (n === 0 ? "op" : n === 1 ? "path" : n === 2 ? "value" : undefined)) return false;
+    n++;
+  }
+  const op = value as { op?: unknown; path?: unknown };
+  return n === 3 && typeof op.op === "string" && typeof op.path === "string";
+}
+
 /** The JSON text of a string, as JSON.stringify writes it. */
 export { quote as jsonString };
 
@@ -189,6 +221,18 @@ function jsonWriter(chunks: TextChunkWriter | undefined): (value: unknown) => st
   const recentKeys: (object | undefined)[] = new Array<object | undefined>(RECENT).fill(undefined);
   const recentJson: string[] = new Array<string>(RECENT).fill("");
   let next = 0;
+
+  const opHeads = new Map<string, string>();
+  const opHead = (op: string, path: string): string => {
+    const key = op === "add" ? path : `${op} ${path}`;
+    let head = opHeads.get(key);
+    if (head === undefined) {
+      head = `{"op":${quote(op)},"path":${quote(path)},"value":`;
+      if (opHeads.size >= MAX_OP_HEADS) opHeads.clear();
+      opHeads.set(key, head);
+    }
+    return head;
+  };
 
   const message = (m: BaseMessage): string => {
     for (let i = 0; i < RECENT; i++) if (recentKeys[i] === m) return recentJson[i] as string;
@@ -219,12 +263,16 @@ function jsonWriter(chunks: TextChunkWriter | undefined): (value: unknown) => st
         }
         const proto: unknown = Object.getPrototypeOf(value);
         if (proto === Object.prototype || proto === null) {
+          if (isLogOp(value)) {
+            const json = write(value.value);
+            if (json !== undefined) return opHead(value.op, value.path) + json + "}";
+          }
           let out = "{";
           const keys = Object.keys(value);
           for (let i = 0; i < keys.length; i++) {
             const key = keys[i] as string;
             const json = write((value as Record<string, unknown>)[key]);
-            if (json !== undefined) out += (out.length === 1 ? "" : ",") + quote(key) + ":" + json;
+            if (json !== undefined) out += (out.length === 1 ? "" : ",") + keyJson(key) + json;
           }
           return out + "}";
         }

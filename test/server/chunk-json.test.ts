@@ -65,6 +65,31 @@ describe("the streaming chunk encoder", () => {
     for (const value of odd) expect(encode(value)).toBe(reference(value));
   });
 
+  it("writes JSON-patch ops from remembered heads exactly as the reference", () => {
+    const encode = createChunkEncoder();
+    const chunk = new AIMessageChunk({ content: "tok", id: "run--1" });
+    const ops: unknown[] = [
+      { op: "add", path: "/streamed_output/-", value: chunk },
+      { op: "add", path: "/streamed_output/-", value: "again" },
+      { op: "replace", path: "/streamed_output/-", value: 1 },
+      { op: "replace", path: "/final_output", value: { content: "x" } },
+      { op: "add", path: "/logs/we\"ird\n/x", value: [1, 2] },
+      { op: "add", path: "/logs/a", value: undefined },
+      { op: "add", path: "/logs/b", value: () => 1 },
+      { op: "add", path: "/logs/c", value: null, from: "/x" },
+      { path: "/logs/d", op: "add", value: 2 },
+      { op: "remove", path: "/logs/e" },
+      { op: 1, path: "/logs/f", value: 3 },
+      { op: "add", path: 7, value: 4 },
+      { "we\"ird key": 1, "\u2028": 2 },
+    ];
+    // More distinct paths than the encoder remembers, then the first ones again.
+    for (let i = 0; i < 600; i++) ops.push({ op: "add", path: `/logs/run${i}/streamed_output/-`, value: i });
+    for (let i = 0; i < 10; i++) ops.push({ op: "add", path: `/logs/run${i}/streamed_output/-`, value: i });
+    for (const op of ops) expect(encode({ ops: [op] })).toBe(reference({ ops: [op] }));
+    expect(encode({ ops })).toBe(reference({ ops }));
+  });
+
   it("writes text chunks from the template exactly as the reference, as JSON and as frames", () => {
     const extra = new AIMessageChunk({ content: "extra field", id: "x" });
     (extra as unknown as Record<string, unknown>).note = "lc-json ignores it";
