@@ -309,20 +309,24 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
     return this.streamWithConfigSlow(generate, input, config);
   }
 
-  private async *streamWithConfigSlow<I, O>(
+  // Not generators: a traced run's stream is a hand-written iterator (tracedIterator) behind a
+  // deferred start, so a traced step costs one `then` per chunk instead of two generator
+  // layers. Both start on the first next(), as a generator body would.
+  private streamWithConfigSlow<I, O>(
     generate: (input: I, config: CallOptions) => AsyncIterable<O>,
     input: I,
     config: CallOptions,
   ): AsyncGenerator<O> {
-    const ctx = config[RUN_CONTEXT];
-    const signal = unracedSignal(config);
-    if (ctx === undefined) {
-      if (signal === undefined) yield* generate.call(this, input, childConfig(config));
-      else yield* abortable(generate.call(this, input, { ...childConfig(config), [SIGNAL_RACED]: signal }), signal);
-      return;
-    }
-    const run = this.startRun(ctx, config, input, true);
-    yield* this.tracedOutput(run, ctx, generate.call(this, input, this.innerConfig(config, ctx, run, signal)), signal);
+    return deferredIterator(async () => {
+      const ctx = config[RUN_CONTEXT];
+      const signal = unracedSignal(config);
+      if (ctx === undefined) {
+        const inner = signal === undefined ? childConfig(config) : { ...childConfig(config), [SIGNAL_RACED]: signal };
+        return abortable(generate.call(this, input, inner), signal)[Symbol.asyncIterator]();
+      }
+      const run = this.startRun(ctx, config, input, true);
+      return tracedIterator(run, ctx, abortable(generate.call(this, input, this.innerConfig(config, ctx, run, signal)), signal));
+    });
   }
 
   /**
@@ -341,40 +345,24 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
     return this.transformWithConfigSlow(generate, inputs, config);
   }
 
-  private async *transformWithConfigSlow<I, O>(
+  private transformWithConfigSlow<I, O>(
     generate: (inputs: AsyncIterable<I>, config: CallOptions) => AsyncIterable<O>,
     inputs: AsyncIterable<I>,
     config: CallOptions,
   ): AsyncGenerator<O> {
-    const ctx = config[RUN_CONTEXT];
-    const signal = unracedSignal(config);
-    if (ctx === undefined) {
-      if (signal === undefined) yield* generate.call(this, inputs, childConfig(config));
-      else yield* abortable(generate.call(this, inputs, { ...childConfig(config), [SIGNAL_RACED]: signal }), signal);
-      return;
-    }
-    const iterator = inputs[Symbol.asyncIterator]();
-    const first = await iterator.next();
-    const run = this.startRun(ctx, config, undefined, false);
-    const tapped = tapInput(first, iterator, run);
-    yield* this.tracedOutput(run, ctx, generate.call(this, tapped, this.innerConfig(config, ctx, run, signal)), signal);
-  }
-
-  private async *tracedOutput<O>(run: Run, ctx: RunContext, source: AsyncIterable<O>, signal: AbortSignal | undefined): AsyncGenerator<O> {
-    let output: unknown;
-    let seen = false;
-    try {
-      for await (const chunk of abortable(source, signal)) {
-        ctx.listener.onChunk(run, chunk);
-        output = seen ? concat(output, chunk) : chunk;
-        seen = true;
-        yield chunk;
+    return deferredIterator(async () => {
+      const ctx = config[RUN_CONTEXT];
+      const signal = unracedSignal(config);
+      if (ctx === undefined) {
+        const inner = signal === undefined ? childConfig(config) : { ...childConfig(config), [SIGNAL_RACED]: signal };
+        return abortable(generate.call(this, inputs, inner), signal)[Symbol.asyncIterator]();
       }
-    } catch (error) {
-      ctx.listener.onError(run, error);
-      throw error;
-    }
-    ctx.listener.onEnd(run, output);
+      const iterator = inputs[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      const run = this.startRun(ctx, config, undefined, false);
+      const tapped = tapInput(first, iterator, run);
+      return tracedIterator(run, ctx, abortable(generate.call(this, tapped, this.innerConfig(config, ctx, run, signal)), signal));
+    });
   }
 
   private startRun(ctx: RunContext, config: CallOptions, input: unknown, inputKnown: boolean): Run {
@@ -455,6 +443,46 @@ function resume<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>): AsyncGene
   // Done already: `rest` is finished and answers every call as such.
   if (first.done === true) return rest;
   return concatIterators(singleton(first.value), rest);
+}
+
+/**
+ * `source` as `run`'s output: every chunk is reported (before it is handed on, so events
+ * bubble inside-out) and accumulated; the end reports the accumulated output, a failure
+ * the error. A consumer that stops early reports neither (as a generator's loop would not).
+ */
+function tracedIterator<O>(run: Run, ctx: RunContext, source: AsyncIterable<O>): AsyncIterator<O> {
+  const iterator = source[Symbol.asyncIterator]();
+  let output: unknown;
+  let seen = false;
+  let settled = false;
+  const onResult = (result: IteratorResult<O>): IteratorResult<O> => {
+    if (settled) return result;
+    if (result.done === true) {
+      settled = true;
+      ctx.listener.onEnd(run, output);
+      return result;
+    }
+    const chunk = result.value;
+    ctx.listener.onChunk(run, chunk);
+    output = seen ? concat(output, chunk) : chunk;
+    seen = true;
+    return result;
+  };
+  const onError = (error: unknown): never => {
+    if (!settled) {
+      settled = true;
+      ctx.listener.onError(run, error);
+    }
+    throw error;
+  };
+  return {
+    next: () => (settled ? Promise.resolve({ done: true, value: undefined as O }) : iterator.next().then(onResult, onError)),
+    return: (value?: unknown) => {
+      settled = true;
+      if (typeof iterator.return === "function") return iterator.return(value as O);
+      return Promise.resolve({ done: true, value: value as O });
+    },
+  };
 }
 
 async function* tapInput<I>(first: IteratorResult<I>, iterator: AsyncIterator<I>, run: Run): AsyncGenerator<I> {
