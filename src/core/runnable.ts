@@ -309,24 +309,12 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
     return this.streamWithConfigSlow(generate, input, config);
   }
 
-  // Not generators: a traced run's stream is a hand-written iterator (tracedIterator) behind a
-  // deferred start, so a traced step costs one `then` per chunk instead of two generator
-  // layers. Both start on the first next(), as a generator body would.
   private streamWithConfigSlow<I, O>(
     generate: (input: I, config: CallOptions) => AsyncIterable<O>,
     input: I,
     config: CallOptions,
   ): AsyncGenerator<O> {
-    return deferredIterator(async () => {
-      const ctx = config[RUN_CONTEXT];
-      const signal = unracedSignal(config);
-      if (ctx === undefined) {
-        const inner = signal === undefined ? childConfig(config) : { ...childConfig(config), [SIGNAL_RACED]: signal };
-        return abortable(generate.call(this, input, inner), signal)[Symbol.asyncIterator]();
-      }
-      const run = this.startRun(ctx, config, input, true);
-      return tracedIterator(run, ctx, abortable(generate.call(this, input, this.innerConfig(config, ctx, run, signal)), signal));
-    });
+    return this.runStream(generate, input, config, (ctx) => ({ run: this.startRun(ctx, config, input, true), source: input }));
   }
 
   /**
@@ -350,18 +338,37 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
     inputs: AsyncIterable<I>,
     config: CallOptions,
   ): AsyncGenerator<O> {
+    return this.runStream(generate, inputs, config, async (ctx) => {
+      const iterator = inputs[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      const run = this.startRun(ctx, config, undefined, false);
+      return { run, source: tapInput(first, iterator, run) };
+    });
+  }
+
+  /**
+   * `generate(source)` as this runnable's run, or racing the config's signal when untraced.
+   * Not a generator: behind a deferred start (on the first next(), as a generator body would
+   * run), a traced run's stream is one hand-written iterator (tracedIterator), one `then` per
+   * chunk instead of two generator layers. `open` starts the run and says what `generate` reads.
+   */
+  private runStream<S, O>(
+    generate: (source: S, config: CallOptions) => AsyncIterable<O>,
+    source: S,
+    config: CallOptions,
+    open: (ctx: RunContext) => { run: Run; source: S } | Promise<{ run: Run; source: S }>,
+  ): AsyncGenerator<O> {
     return deferredIterator(async () => {
       const ctx = config[RUN_CONTEXT];
       const signal = unracedSignal(config);
       if (ctx === undefined) {
         const inner = signal === undefined ? childConfig(config) : { ...childConfig(config), [SIGNAL_RACED]: signal };
-        return abortable(generate.call(this, inputs, inner), signal)[Symbol.asyncIterator]();
+        return abortable(generate.call(this, source, inner), signal)[Symbol.asyncIterator]();
       }
-      const iterator = inputs[Symbol.asyncIterator]();
-      const first = await iterator.next();
-      const run = this.startRun(ctx, config, undefined, false);
-      const tapped = tapInput(first, iterator, run);
-      return tracedIterator(run, ctx, abortable(generate.call(this, tapped, this.innerConfig(config, ctx, run, signal)), signal));
+      const opening = open(ctx);
+      const opened = opening instanceof Promise ? await opening : opening;
+      const inner = this.innerConfig(config, ctx, opened.run, signal);
+      return tracedIterator(opened.run, ctx, abortable(generate.call(this, opened.source, inner), signal));
     });
   }
 

@@ -15,8 +15,8 @@ import {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function collect<T>(iterable: AsyncIterable<T> | Promise<AsyncIterable<T>>): Promise<T[]> {
-  const out: T[] = [];
+/** Every chunk of the stream, pushed to `out` as it arrives (so a failing stream leaves what came before). */
+async function collect<T>(iterable: AsyncIterable<T> | Promise<AsyncIterable<T>>, out: T[] = []): Promise<T[]> {
   for await (const chunk of await iterable) out.push(chunk);
   return out;
 }
@@ -183,11 +183,7 @@ describe("RunnableParallel and assign", () => {
       },
     });
     const seen: unknown[] = [];
-    await expect(
-      (async () => {
-        for await (const chunk of await map.stream("in")) seen.push(chunk);
-      })(),
-    ).rejects.toThrow("branch failed");
+    await expect(collect(map.stream("in"), seen)).rejects.toThrow("branch failed");
     expect(seen).toEqual([{ slow: "a" }, { failing: "x" }]);
     await sleep(80);
     expect(closed).toBe(true);
@@ -240,11 +236,7 @@ describe("RunnableParallel and assign", () => {
       },
     });
     const seen: unknown[] = [];
-    await expect(
-      (async () => {
-        for await (const chunk of await map.stream("in")) seen.push(chunk);
-      })(),
-    ).rejects.toThrow("branch failed");
+    await expect(collect(map.stream("in"), seen)).rejects.toThrow("branch failed");
     expect(seen).toEqual([{ only: "x" }]);
   });
 
