@@ -118,9 +118,7 @@ export class RemoteRunnable<A = unknown, B = Unset> extends Runnable<RemoteInput
     const config = ensureConfig(options);
     const body = invokeBody(input, config);
     return this._streamWithConfig(
-      async function* (this: RemoteRunnable<A, B>, _input: RemoteInput<A, B>, inner: RunnableConfig) {
-        for await (const data of this.http.sse("stream", body, inner.signal, {})) yield fromLangServe(data) as RemoteOutput<A, B>;
-      },
+      (_input: RemoteInput<A, B>, inner: RunnableConfig) => revivedStream(this.http, body, inner.signal) as AsyncGenerator<RemoteOutput<A, B>>,
       input,
       config,
     );
@@ -177,6 +175,11 @@ export class RemoteRunnable<A = unknown, B = Unset> extends Runnable<RemoteInput
   fetchConfigSchema(options?: { signal?: AbortSignal }): Promise<JsonSchema> {
     return this.http.json("config_schema", undefined, options?.signal) as Promise<JsonSchema>;
   }
+}
+
+/** `/stream`'s data events, revived. (At module level: see the lint rule on generators.) */
+async function* revivedStream(http: RemoteHttp, body: unknown, signal: AbortSignal | undefined): AsyncGenerator<unknown> {
+  for await (const data of http.sse("stream", body, signal, {})) yield fromLangServe(data);
 }
 
 /**

@@ -11,6 +11,7 @@ import type { RunFilters } from "../core/tracing/filters.js";
 import { isPlainObject } from "../core/tracing/values.js";
 import type { BatchRequest, InvokeRequest, StreamEventsRequest, StreamFilters, StreamLogRequest, WireConfig } from "../serde/envelopes.js";
 import { toLangServe } from "../serde/lc-json.js";
+import { assignOwn } from "../core/utils/objects.js";
 
 /** True for values JSON keeps as they are (primitives, arrays and plain objects of them). */
 function isJsonable(value: unknown, depth = 0): boolean {
@@ -110,7 +111,7 @@ export function wireFilters(filters: RunFilters | undefined): StreamFilters {
  * streamLogBody(1, undefined, { includeTypes: ["llm"], diff: false }); // { …, include_types: ["llm"], diff: true }
  */
 export function streamLogBody(input: unknown, config: RunnableConfig | undefined, filters: RunFilters | undefined): StreamLogRequest {
-  return { ...invokeBody(input, config), ...wireFilters(filters), diff: true };
+  return assignOwn(assignOwn(invokeBody(input, config), wireFilters(filters)), { diff: true as const });
 }
 
 /**
@@ -119,5 +120,5 @@ export function streamLogBody(input: unknown, config: RunnableConfig | undefined
  * streamEventsBody(1, undefined, undefined).kwargs; // { version: "v2" }
  */
 export function streamEventsBody(input: unknown, config: RunnableConfig | undefined, filters: RunFilters | undefined): StreamEventsRequest {
-  return { input: toLangServe(input), config: wireConfig(config), kwargs: { version: "v2" }, ...wireFilters(filters) };
+  return assignOwn({ input: toLangServe(input), config: wireConfig(config), kwargs: { version: "v2" as const } }, wireFilters(filters));
 }

@@ -4,6 +4,7 @@
  */
 import { BaseMessage, BaseMessageChunk } from "./messages/base.js";
 import { isPlainObject } from "./messages/merge.js";
+import { copied } from "./utils/objects.js";
 
 // Returned instead of throwing so that hot-path callers pay for no exception or wrapper object.
 const UNSUPPORTED: unique symbol = Symbol("unsupported");
@@ -84,7 +85,7 @@ function addOther(left: object, right: object): unknown {
 }
 
 function mergeObjects(left: Record<string, unknown>, right: Record<string, unknown>): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...left };
+  const merged: Record<string, unknown> = copied(left);
   for (const key of Object.keys(right)) {
     const rv = right[key];
     if (rv === undefined || rv === null) {

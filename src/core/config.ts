@@ -3,6 +3,7 @@
  * child-config rules follow LangChain's runnable protocol (Python where it differs).
  */
 import type { RunContext } from "./tracing/run.js";
+import { copied, merged } from "./utils/objects.js";
 
 /** Key of the internal tracing context on a config; absent when nobody listens. */
 export const RUN_CONTEXT: unique symbol = Symbol.for("chainserve.runContext");
@@ -172,7 +173,7 @@ export function ensureConfig<C extends RunnableConfig>(config?: C): C & Required
         const value = configurable[key];
         if (key.startsWith("__") || key in metadata) continue;
         if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-          if (metadata === config.metadata) metadata = { ...metadata };
+          if (metadata === config.metadata) metadata = copied(metadata);
           metadata[key] = value;
         }
       }
@@ -217,7 +218,7 @@ export function mergeConfigs<C extends RunnableConfig>(...configs: (C | Runnable
           break;
         case "metadata":
         case "configurable":
-          out[key] = out[key] === undefined ? value : { ...(out[key] as object), ...(value as object) };
+          out[key] = out[key] === undefined ? value : merged(out[key] as object, value as object);
           break;
         case "signal":
           out.signal = combineSignals(out.signal as AbortSignal | undefined, value as AbortSignal);

@@ -27,6 +27,7 @@ import { raceSignal } from "./utils/signal.js";
 // never trace locally, such as the browser client, leave them out.
 import type { StreamLogOptions, RunLogPatch, RunLog } from "./tracing/stream-log.js";
 import type { StreamEvent, StreamEventsOptions, EventFilters } from "./tracing/stream-events.js";
+import { assignOwn, copied } from "./utils/objects.js";
 
 /** Anything `pipe`, `RunnableSequence.from` and parallel maps accept as a step. */
 export type RunnableLike<I = any, O = any> =
@@ -142,7 +143,7 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
     }
     const base = ensureConfig(options as CallOptions | undefined);
     if (base.runId === undefined || inputs.length <= 1) return inputs.map(() => base);
-    const rest = { ...base };
+    const rest = copied(base);
     delete rest.runId;
     return inputs.map((_, i) => (i === 0 ? base : rest));
   }
@@ -275,7 +276,8 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
       const child = childConfig(config);
       const signal = unracedSignal(config);
       if (signal === undefined) return fn.call(this, input, child);
-      const raced = child === config ? { ...child, [SIGNAL_RACED]: signal } : Object.assign(child, { [SIGNAL_RACED]: signal });
+      const raced = child === config ? copied(child) : child;
+      raced[SIGNAL_RACED] = signal;
       return raceSignal(invokeLater(fn, this, input, raced), signal);
     }
     const run = this.startRun(ctx, config, input, true);
@@ -362,7 +364,8 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
       const ctx = config[RUN_CONTEXT];
       const signal = unracedSignal(config);
       if (ctx === undefined) {
-        const inner = signal === undefined ? childConfig(config) : { ...childConfig(config), [SIGNAL_RACED]: signal };
+        const inner = signal === undefined ? childConfig(config) : copied(childConfig(config));
+        if (signal !== undefined) inner[SIGNAL_RACED] = signal;
         return abortable(generate.call(this, source, inner), signal)[Symbol.asyncIterator]();
       }
       const opening = open(ctx);
@@ -411,7 +414,7 @@ function jsonSchemaOf(schema: z.ZodType | undefined, title: string): Record<stri
   if (schema === undefined) return { title };
   const json = schema.toJSONSchema({ unrepresentable: "any", io: "input" }) as Record<string, unknown>;
   delete json.$schema;
-  return { title, ...json };
+  return assignOwn({ title }, json);
 }
 
 /** An async iterable as an AsyncGenerator: itself when it already is one, else wrapped. */
@@ -420,9 +423,12 @@ function asGenerator<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
   if (typeof candidate.next === "function" && typeof candidate.return === "function" && typeof candidate.throw === "function") {
     return source as AsyncGenerator<T>;
   }
-  return (async function* () {
-    yield* source;
-  })();
+  return wrapIterable(source);
+}
+
+/** A module-level generator: one made per call would cost a map per call (see TeeCopy in iter.ts). */
+async function* wrapIterable<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  yield* source;
 }
 
 const VERSION_KEY: readonly string[] = ["version"];

@@ -12,6 +12,7 @@ import type { BaseMessage, ContentBlock, MessageContent } from "../core/messages
 import { ChatMessage, ChatMessageChunk } from "../core/messages/chat.js";
 import { ToolMessage, ToolMessageChunk } from "../core/messages/tool.js";
 import type { ToolCallChunk, UsageMetadata } from "../core/messages/tool-calls.js";
+import { assignOwn } from "../core/utils/objects.js";
 
 /** Options of {@link ChatOpenAICompatible}; each falls back to an environment variable or a default. */
 export interface ChatOpenAICompatibleOptions extends BaseChatModelParams {
@@ -150,7 +151,7 @@ export class ChatOpenAICompatible extends BaseChatModel<ChatOpenAICompatibleCall
   }
 
   private requestHeaders(): Record<string, string> {
-    const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream", ...this.headers };
+    const headers: Record<string, string> = assignOwn({ "content-type": "application/json", accept: "text/event-stream" }, this.headers);
     if (this.apiKey !== undefined && this.apiKey !== "") headers.authorization = `Bearer ${this.apiKey}`;
     return headers;
   }
@@ -311,7 +312,7 @@ function toWireContent(content: MessageContent): MessageContent {
   if (typeof content === "string") return content;
   return content.map((block): ContentBlock => {
     const { index: _index, ...rest } = block;
-    if (rest.type === "image_url" && typeof rest.image_url === "string") return { ...rest, image_url: { url: rest.image_url } };
+    if (rest.type === "image_url" && typeof rest.image_url === "string") return assignOwn(rest, { image_url: { url: rest.image_url } });
     return rest as ContentBlock;
   });
 }

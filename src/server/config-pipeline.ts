@@ -13,6 +13,7 @@ import { ChainserveError } from "../core/errors.js";
 import { validationError, type ValidationIssue } from "../serde/errors.js";
 import { fromZodIssues, issue } from "./issues.js";
 import { CONFIG_KEY_ALIASES, type ConfigKey, type EndpointName, type ResolvedOptions } from "./options.js";
+import { assignOwn, copied, merged } from "../core/utils/objects.js";
 
 type Loc = (string | number)[];
 
@@ -120,7 +121,7 @@ export function mergeClientConfigs(a: ClientConfig, b: ClientConfig): ClientConf
   for (const key of Object.keys(b) as ConfigKey[]) {
     const value = b[key];
     if (value === undefined) continue;
-    if (key === "metadata" || key === "configurable") out[key] = { ...out[key], ...(value as Record<string, unknown>) };
+    if (key === "metadata" || key === "configurable") out[key] = merged(out[key], value as Record<string, unknown>);
     else (out as Record<string, unknown>)[key] = value;
   }
   if (a.tags !== undefined || b.tags !== undefined) out.tags = [...new Set([...(a.tags ?? []), ...(b.tags ?? [])])].sort();
@@ -207,12 +208,11 @@ function stampConfig(config: RunnableConfig, ctx: FinalizeContext): RunnableConf
   if (typeof normal.runId !== "string") normal.runId = randomUUID();
   if (mount.includeServerMetadata) {
     const userAgent = request.headers["user-agent"];
-    normal.metadata = {
-      ...normal.metadata,
+    normal.metadata = assignOwn(copied(normal.metadata ?? {}), {
       __useragent: userAgent ?? null,
       __langserve_version: mount.serverVersion,
       __langserve_endpoint: ctx.endpoint,
-    };
+    });
   }
   if (mount.fullPath !== "") normal.runName = mount.fullPath;
   else delete normal.runName;

@@ -13,6 +13,7 @@ import { clientConfig, finalizeConfig, type ClientConfig } from "./config-pipeli
 import type { EndpointName, ResolvedOptions } from "./options.js";
 import type { RequestSignal } from "./request-signal.js";
 import { parseBatchBody, parseSingleBody, validateInput } from "./validate.js";
+import { copied } from "../core/utils/objects.js";
 
 /** A config ready for the runnable, with its run id. */
 export type RunConfig = RunnableConfig & { runId: string };
@@ -73,7 +74,7 @@ export async function prepareBatch(request: FastifyRequest, mount: ResolvedOptio
   } else {
     const shared = clientConfig(hash, configs[0] ?? {}, mount);
     // A client run id names one run: it goes to the first item only.
-    const rest: ClientConfig = { ...shared };
+    const rest: ClientConfig = copied(shared);
     delete rest.runId;
     clients = inputs.map((_, i) => (i === 0 ? shared : rest));
   }

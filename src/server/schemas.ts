@@ -8,6 +8,7 @@ import { z } from "zod";
 import { decodeConfigHash } from "./config-hash.js";
 import { sendHttpError, toHttpError } from "./error-mapper.js";
 import type { ConfigKey, ResolvedOptions } from "./options.js";
+import { assignOwn, copied } from "../core/utils/objects.js";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -17,7 +18,7 @@ export function jsonSchemaOf(schema: z.ZodType | undefined, title: string): Json
   try {
     const json = z.toJSONSchema(schema, { unrepresentable: "any", io: "input" }) as JsonSchema;
     delete json.$schema;
-    return { title, ...json };
+    return assignOwn({ title }, json);
   } catch {
     return { title };
   }
@@ -57,7 +58,7 @@ export function configJsonSchema(mount: ResolvedOptions): JsonSchema {
   if (mount.configKeys.has("configurable") && mount.configurableSpecs.size > 0) {
     const fields: JsonSchema = {};
     for (const spec of mount.configurableSpecs.values()) {
-      const field: JsonSchema = { ...jsonSchemaOf(spec.schema, spec.name ?? titleCase(spec.id)) };
+      const field: JsonSchema = copied(jsonSchemaOf(spec.schema, spec.name ?? titleCase(spec.id)));
       if (spec.default !== undefined) field.default = spec.default;
       if (spec.description !== undefined) field.description = spec.description;
       fields[spec.id] = field;

@@ -47,7 +47,7 @@ export function sseHandler(mount: ResolvedOptions, spec: SseEndpoint) {
       source: () => spec.source(prepared, filters),
       encode: spec.encoder(),
       abort: () => signal.abort(new ChainserveError("ABORTED", "The stream stopped before the run finished")),
-      ...(spec.firstFrame === undefined ? {} : { firstFrame: spec.firstFrame(prepared) }),
+      firstFrame: spec.firstFrame?.(prepared),
     });
     return undefined;
   };

@@ -169,3 +169,78 @@ describe("singleton and tee", () => {
     expect(await collect(copies[1] as AsyncGenerator<number>)).toEqual([]);
   });
 });
+
+describe("tee of a stream", () => {
+  async function* failing(log: string[]): AsyncGenerator<number> {
+    try {
+      yield 1;
+      throw new Error("boom");
+    } finally {
+      log.push("source closed");
+    }
+  }
+
+  it("gives every copy every item, pulling the source once per item", async () => {
+    let pulls = 0;
+    const log: string[] = [];
+    const source = mapIterator(counting(3, log), (x) => {
+      pulls++;
+      return x;
+    });
+    const [a, b] = tee(source, 2) as [AsyncGenerator<number>, AsyncGenerator<number>];
+    expect(await collect(a)).toEqual([0, 1, 2]);
+    expect(await collect(b)).toEqual([0, 1, 2]);
+    expect(pulls).toBe(3);
+    expect(log).toEqual(["source closed"]);
+  });
+
+  it("keeps order when one copy's next() is called several times at once", async () => {
+    const [a, b] = tee(counting(3, []), 2) as [AsyncGenerator<number>, AsyncGenerator<number>];
+    const results = await Promise.all([a.next(), a.next(), a.next(), a.next()]);
+    expect(results).toEqual([
+      { done: false, value: 0 },
+      { done: false, value: 1 },
+      { done: false, value: 2 },
+      { done: true, value: undefined },
+    ]);
+    expect(await collect(b)).toEqual([0, 1, 2]);
+  });
+
+  it("closes the source only when the last copy stops early", async () => {
+    const log: string[] = [];
+    const [a, b] = tee(counting(5, log), 2) as [AsyncGenerator<number>, AsyncGenerator<number>];
+    expect(await a.next()).toEqual({ done: false, value: 0 });
+    expect(await a.return(undefined)).toEqual({ done: true, value: undefined });
+    expect(log).toEqual([]);
+    expect(await a.next()).toEqual({ done: true, value: undefined });
+    expect(await b.next()).toEqual({ done: false, value: 0 });
+    expect(await b.next()).toEqual({ done: false, value: 1 });
+    await b.return(undefined);
+    expect(log).toEqual(["source closed"]);
+  });
+
+  it("throw() on a copy stops it and rejects with the error", async () => {
+    const log: string[] = [];
+    const [a, b] = tee(counting(2, log), 2) as [AsyncGenerator<number>, AsyncGenerator<number>];
+    await expect(a.throw(new Error("stop"))).rejects.toThrow("stop");
+    expect(await a.next()).toEqual({ done: true, value: undefined });
+    expect(await collect(b)).toEqual([0, 1]);
+    expect(log).toEqual(["source closed"]);
+  });
+
+  it("hands the source's failure to every copy after the items before it, then is done", async () => {
+    const log: string[] = [];
+    const [a, b] = tee(failing(log), 2) as [AsyncGenerator<number>, AsyncGenerator<number>];
+    const seenA: number[] = [];
+    await expect(
+      (async () => {
+        for await (const x of a) seenA.push(x);
+      })(),
+    ).rejects.toThrow("boom");
+    expect(seenA).toEqual([1]);
+    expect(await b.next()).toEqual({ done: false, value: 1 });
+    await expect(b.next()).rejects.toThrow("boom");
+    expect(await b.next()).toEqual({ done: true, value: undefined });
+    expect(log).toEqual(["source closed"]);
+  });
+});

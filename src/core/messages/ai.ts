@@ -13,6 +13,8 @@ import {
   type ToolCallChunk,
   type UsageMetadata,
 } from "./tool-calls.js";
+import { copied } from "../utils/objects.js";
+import { assignOwn } from "../utils/objects.js";
 
 /** Object-form constructor fields of {@link AIMessage}. */
 export interface AIMessageFields extends BaseMessageFields {
@@ -125,8 +127,8 @@ export class AIMessageChunk extends BaseMessageChunk {
         content: this.content + other.content,
         name: this.name ?? other.name,
         id: this.id || other.id || undefined,
-        additional_kwargs: { ...this.additional_kwargs },
-        response_metadata: { ...this.response_metadata },
+        additional_kwargs: copied(this.additional_kwargs),
+        response_metadata: copied(this.response_metadata),
         usage_metadata: this.usage_metadata,
       });
     }
@@ -134,11 +136,12 @@ export class AIMessageChunk extends BaseMessageChunk {
     if (other instanceof AIMessageChunk) otherChunks = other.tool_call_chunks;
     else if (other instanceof AIMessage) otherChunks = toolCallsToChunks(other.tool_calls, other.invalid_tool_calls);
     const usage = other instanceof AIMessageChunk || other instanceof AIMessage ? other.usage_metadata : undefined;
-    return new AIMessageChunk({
-      ...this.mergeBaseFields(other),
-      tool_call_chunks: otherChunks.length === 0 && this.tool_call_chunks.length === 0 ? [] : mergeToolCallChunks(this.tool_call_chunks, otherChunks),
-      usage_metadata: addUsage(this.usage_metadata, usage),
-    });
+    return new AIMessageChunk(
+      assignOwn(this.mergeBaseFields(other), {
+        tool_call_chunks: otherChunks.length === 0 && this.tool_call_chunks.length === 0 ? [] : mergeToolCallChunks(this.tool_call_chunks, otherChunks),
+        usage_metadata: addUsage(this.usage_metadata, usage),
+      }),
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 /** Messages with an arbitrary speaker role. */
 import { BaseMessage, BaseMessageChunk, type BaseMessageFields, type MessageContent, type MessageType } from "./base.js";
+import { assignOwn } from "../utils/objects.js";
 
 /** Object-form constructor fields of {@link ChatMessage}. */
 export interface ChatMessageFields extends BaseMessageFields {
@@ -64,6 +65,6 @@ export class ChatMessageChunk extends BaseMessageChunk {
   /** A new chunk holding this one followed by `other`; the first non-empty role is kept. */
   concat(other: BaseMessage): ChatMessageChunk {
     const otherRole = other instanceof ChatMessageChunk || other instanceof ChatMessage ? other.role : "";
-    return new ChatMessageChunk({ ...this.mergeBaseFields(other), role: this.role || otherRole });
+    return new ChatMessageChunk(assignOwn(this.mergeBaseFields(other), { role: this.role || otherRole }));
   }
 }

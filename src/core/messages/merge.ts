@@ -4,6 +4,7 @@
  * results are fresh containers so a merged chunk never aliases a dict of its parts.
  */
 import type { ContentBlock, MessageContent } from "./base.js";
+import { copied } from "../utils/objects.js";
 
 type Dict = Record<string, unknown>;
 
@@ -48,8 +49,8 @@ export function mergeDicts(left: Dict, right: Dict): Dict {
     rightEmpty = false;
     break;
   }
-  if (rightEmpty) return { ...left };
-  const merged: Dict = { ...left };
+  if (rightEmpty) return copied(left);
+  const merged: Dict = copied(left);
   for (const key of Object.keys(right)) {
     const rv = right[key];
     const lv = merged[key];

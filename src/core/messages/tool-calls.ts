@@ -3,6 +3,7 @@
  * chunks into parsed tool calls (Python `AIMessageChunk.init_tool_calls` semantics).
  */
 import { isPlainObject } from "./merge.js";
+import { copied } from "../utils/objects.js";
 
 /** A parsed request from the model to call a tool. */
 export interface ToolCall {
@@ -149,7 +150,7 @@ export function addUsage(left: UsageMetadata | undefined, right: UsageMetadata |
 }
 
 function sumNumbers(left: Loose, right: Loose): Loose {
-  const out: Loose = { ...left };
+  const out: Loose = copied(left);
   for (const key of Object.keys(right)) {
     const l = out[key];
     const r = right[key];

@@ -1,5 +1,6 @@
 /** The result of a tool call, sent back to the model. */
 import { BaseMessage, BaseMessageChunk, type BaseMessageFields, type MessageContent, type MessageType } from "./base.js";
+import { assignOwn } from "../utils/objects.js";
 
 /** Object-form constructor fields of {@link ToolMessage}. */
 export interface ToolMessageFields extends BaseMessageFields {
@@ -83,11 +84,12 @@ export class ToolMessageChunk extends BaseMessageChunk {
    */
   concat(other: BaseMessage): ToolMessageChunk {
     const o = other instanceof ToolMessageChunk || other instanceof ToolMessage ? other : undefined;
-    return new ToolMessageChunk({
-      ...this.mergeBaseFields(other),
-      tool_call_id: this.tool_call_id || (o?.tool_call_id ?? ""),
-      status: this.status === "error" || o?.status === "error" ? "error" : "success",
-      artifact: this.artifact ?? o?.artifact,
-    });
+    return new ToolMessageChunk(
+      assignOwn(this.mergeBaseFields(other), {
+        tool_call_id: this.tool_call_id || (o?.tool_call_id ?? ""),
+        status: this.status === "error" || o?.status === "error" ? ("error" as const) : ("success" as const),
+        artifact: this.artifact ?? o?.artifact,
+      }),
+    );
   }
 }

@@ -3,6 +3,7 @@ import { registry } from "../registry.js";
 import { Runnable, type RunnableLike, collectSpecs, type ConfigurableSpec } from "../runnable.js";
 import { concatIterators, singleton, tee } from "../utils/iter.js";
 import { RunnableMap } from "./parallel.js";
+import { merged } from "../utils/objects.js";
 
 function assertObject(value: unknown): asserts value is Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -42,7 +43,7 @@ export class RunnableAssign<RunInput extends Record<string, any> = Record<string
   private async assignInvoke(input: RunInput, config: RunnableConfig): Promise<Record<string, any>> {
     assertObject(input);
     const output = await this.mapper.invoke(input, childConfig(config));
-    return { ...input, ...output };
+    return merged(input, output);
   }
 
   override _streamIterator(input: RunInput, options?: RunnableConfig): AsyncGenerator<Record<string, any>> {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { RunnableConfig } from "../config.js";
 import { registry } from "../registry.js";
 import { Runnable, type BatchOptions, type ConfigurableSpec } from "../runnable.js";
+import { assignOwn } from "../utils/objects.js";
 
 /** Describes one configurable field or selector. */
 export interface ConfigurableField {
@@ -143,4 +144,4 @@ export class RunnableConfigurableAlternatives<I = any, O = any> extends Runnable
 }
 
 registry.configurableFields = (runnable, fields) => new RunnableConfigurableFields({ default: runnable, fields });
-registry.configurableAlternatives = (runnable, options) => new RunnableConfigurableAlternatives({ default: runnable, ...options });
+registry.configurableAlternatives = (runnable, options) => new RunnableConfigurableAlternatives(assignOwn({ default: runnable }, options));

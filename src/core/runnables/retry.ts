@@ -2,6 +2,7 @@ import { childConfig, RUN_CONTEXT, type RunnableConfig } from "../config.js";
 import { registry, type RetryOptions } from "../registry.js";
 import { Runnable, toError, type BatchOptions, type ConfigurableSpec } from "../runnable.js";
 import { sleep } from "../utils/signal.js";
+import { assignOwn } from "../utils/objects.js";
 
 /** p-retry's defaults (factor 2 from 1 s, randomised), capped at 30 s. */
 function defaultBackoff(attempt: number): number {
@@ -99,4 +100,4 @@ export class RunnableRetry<RunInput = any, RunOutput = any> extends Runnable<Run
   }
 }
 
-registry.retry = (bound, options) => new RunnableRetry({ bound, ...options });
+registry.retry = (bound, options) => new RunnableRetry(assignOwn({ bound }, options));

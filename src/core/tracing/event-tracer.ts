@@ -8,6 +8,7 @@ import type { RunEventName, StreamEvent, StreamEventData } from "./event-types.j
 import type { RunFilter } from "./filters.js";
 import type { StreamTracer, TracerContext } from "./pump.js";
 import type { Run } from "./run.js";
+import { copied } from "../utils/objects.js";
 
 /** Listener that emits {@link StreamEvent}s. */
 export class EventTracer implements StreamTracer {
@@ -41,7 +42,7 @@ export class EventTracer implements StreamTracer {
       name: run.name,
       tags: [...run.tags],
       run_id: run.id,
-      metadata: { ...run.metadata },
+      metadata: copied(run.metadata),
       parent_ids: [...run.parentIds],
     });
   }
@@ -76,7 +77,7 @@ export class EventTracer implements StreamTracer {
       run_id: run.id,
       name,
       tags: [...run.tags],
-      metadata: { ...run.metadata },
+      metadata: copied(run.metadata),
       data,
       parent_ids: [...run.parentIds],
     });
@@ -113,12 +114,13 @@ export class EventTracer implements StreamTracer {
 
   private emitChunk(run: Run, chunk: unknown): void {
     const event = eventName(run, "stream");
-    const common = { name: run.name, tags: [...run.tags], metadata: { ...run.metadata } };
+    const tags = [...run.tags];
+    const metadata = copied(run.metadata);
     // Key order differs by source in Python: model token events put `data` second.
     if (run.runType === "chat_model" || run.runType === "llm") {
-      this.context.emit({ event, data: { chunk }, run_id: run.id, ...common, parent_ids: [...run.parentIds] });
+      this.context.emit({ event, data: { chunk }, run_id: run.id, name: run.name, tags, metadata, parent_ids: [...run.parentIds] });
     } else {
-      this.context.emit({ event, run_id: run.id, ...common, data: { chunk }, parent_ids: [...run.parentIds] });
+      this.context.emit({ event, run_id: run.id, name: run.name, tags, metadata, data: { chunk }, parent_ids: [...run.parentIds] });
     }
   }
 
@@ -129,7 +131,7 @@ export class EventTracer implements StreamTracer {
       run_id: run.id,
       name: run.name,
       tags: [...run.tags],
-      metadata: { ...run.metadata },
+      metadata: copied(run.metadata),
       parent_ids: [...run.parentIds],
     });
   }

@@ -7,6 +7,7 @@ import { copyConfig, isSignalRaced, RUN_CONTEXT, SIGNAL_RACED, type RunnableConf
 import type { Runnable } from "../runnable.js";
 import { AsyncQueue } from "../utils/async-queue.js";
 import type { Run, RunListener } from "./run.js";
+import { copied } from "../utils/objects.js";
 
 /** A run listener that also sees the root stream as the consumer of `stream()` would. */
 export interface StreamTracer extends RunListener {
@@ -84,7 +85,9 @@ async function* drive<T>(
   } else {
     const outer = config.signal;
     const signal = outer === undefined ? controller.signal : AbortSignal.any([outer, controller.signal]);
-    traced = { ...config, signal, [RUN_CONTEXT]: context };
+    traced = copied(config);
+    traced.signal = signal;
+    traced[RUN_CONTEXT] = context;
     // Only a caller's own signal needs racing (its abort must end the stream at once); ours fires
     // when nobody is reading any more, so no layer of the run has to race it chunk by chunk.
     if (outer === undefined) traced[SIGNAL_RACED] = signal;

@@ -2,6 +2,7 @@
  * Runs and run listeners: how streamLog and streamEvents observe a call. When no listener
  * is attached to a config, runnables skip all of this (no run objects, no ids).
  */
+import { merged } from "../utils/objects.js";
 
 /** Kinds of run, as reported in stream_log entries and stream_events names. */
 export type RunType = "chain" | "prompt" | "llm" | "chat_model" | "parser" | "retriever" | "tool";
@@ -85,7 +86,7 @@ export function createRun(ctx: RunContext, options: CreateRunOptions): Run {
     name: options.name,
     runType: options.runType,
     tags: ctx.tag === undefined ? options.tags : [ctx.tag, ...options.tags.filter((t) => t !== ctx.tag)],
-    metadata: options.extraMetadata === undefined ? options.metadata : { ...options.metadata, ...options.extraMetadata },
+    metadata: options.extraMetadata === undefined ? options.metadata : merged(options.metadata, options.extraMetadata),
     parent,
     parentIds: parent === undefined ? [] : [...parent.parentIds, parent.id],
     startTime: Date.now(),
