@@ -184,7 +184,7 @@ function keyJson(key: string): string {
   return json;
 }
 
-/** The most JSON-patch op heads (`{"op":…,"path":…,"value":`) one stream's encoder keeps. */
+/** The most JSON-patch op heads (`{"op":…,"path":…,"value":`) one stream's encoder keeps per op. */
 const MAX_OP_HEADS = 256;
 
 /**
@@ -222,14 +222,19 @@ function jsonWriter(chunks: TextChunkWriter | undefined): (value: unknown) => st
   const recentJson: string[] = new Array<string>(RECENT).fill("");
   let next = 0;
 
-  const opHeads = new Map<string, string>();
+  // By path, one map per common op (a combined `${op} ${path}` key would be a new string to
+  // hash for every op); other ops are written without remembering.
+  const addHeads = new Map<string, string>();
+  const replaceHeads = new Map<string, string>();
   const opHead = (op: string, path: string): string => {
-    const key = op === "add" ? path : `${op} ${path}`;
-    let head = opHeads.get(key);
+    const heads = op === "add" ? addHeads : op === "replace" ? replaceHeads : undefined;
+    let head = heads?.get(path);
     if (head === undefined) {
       head = `{"op":${quote(op)},"path":${quote(path)},"value":`;
-      if (opHeads.size >= MAX_OP_HEADS) opHeads.clear();
-      opHeads.set(key, head);
+      if (heads !== undefined) {
+        if (heads.size >= MAX_OP_HEADS) heads.clear();
+        heads.set(path, head);
+      }
     }
     return head;
   };

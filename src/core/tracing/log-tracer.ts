@@ -40,11 +40,31 @@ function generation(run: Run, output: unknown, streamed: boolean): Record<string
   return { text, generation_info: null, type: isChunk ? "ChatGenerationChunk" : "ChatGeneration", message: output };
 }
 
+/** The paths of one sub-run's log entry, made once per run (not per streamed token). */
+interface RunPaths {
+  entry: string;
+  streamedOutputStr: string;
+  streamedOutput: string;
+  finalOutput: string;
+  endTime: string;
+}
+
+function runPaths(key: string): RunPaths {
+  const entry = `/logs/${key}`;
+  return {
+    entry,
+    streamedOutputStr: `${entry}/streamed_output_str/-`,
+    streamedOutput: `${entry}/streamed_output/-`,
+    finalOutput: `${entry}/final_output`,
+    endTime: `${entry}/end_time`,
+  };
+}
+
 /** Listener that emits {@link RunLogPatch}es. */
 export class LogTracer implements StreamTracer {
   private root: Run | undefined;
-  /** Log key of every included, unfinished sub-run, by run id. */
-  private readonly keys = new Map<string, string>();
+  /** JSON-pointer paths of every included, unfinished sub-run, by run id. */
+  private readonly paths = new Map<string, RunPaths>();
   private readonly nameCounts = new Map<string, number>();
   /** Model runs that streamed tokens (their generations are chunks). */
   private readonly streamedModels = new Set<string>();
@@ -67,8 +87,8 @@ export class LogTracer implements StreamTracer {
     if (!this.include(run.name, type, run.tags)) return;
     const count = (this.nameCounts.get(run.name) ?? 0) + 1;
     this.nameCounts.set(run.name, count);
-    const key = pointerSegment(count === 1 ? run.name : `${run.name}:${count}`);
-    this.keys.set(run.id, key);
+    const paths = runPaths(pointerSegment(count === 1 ? run.name : `${run.name}:${count}`));
+    this.paths.set(run.id, paths);
     const entry: LogEntry = {
       id: run.id,
       name: run.name,
@@ -81,23 +101,23 @@ export class LogTracer implements StreamTracer {
       final_output: null,
       end_time: null,
     };
-    this.emit([{ op: "add", path: `/logs/${key}`, value: entry }]);
+    this.emit([{ op: "add", path: paths.entry, value: entry }]);
   }
 
   onChunk(run: Run, chunk: unknown): void {
     // The root's chunks are taken from the consumer side (onOutput), like Python does.
-    const key = this.keys.get(run.id);
-    if (key === undefined) return;
+    const paths = this.paths.get(run.id);
+    if (paths === undefined) return;
     if (run.runType === "chat_model" || run.runType === "llm") {
       this.streamedModels.add(run.id);
       const text = textOf(chunk);
       this.emit([
-        { op: "add", path: `/logs/${key}/streamed_output_str/-`, value: text },
-        { op: "add", path: `/logs/${key}/streamed_output/-`, value: run.runType === "llm" ? text : cloneValue(chunk) },
+        { op: "add", path: paths.streamedOutputStr, value: text },
+        { op: "add", path: paths.streamedOutput, value: run.runType === "llm" ? text : cloneValue(chunk) },
       ]);
       return;
     }
-    this.emit([{ op: "add", path: `/logs/${key}/streamed_output/-`, value: cloneValue(chunk) }]);
+    this.emit([{ op: "add", path: paths.streamedOutput, value: cloneValue(chunk) }]);
   }
 
   onEnd(run: Run, output: unknown): void {
@@ -134,13 +154,13 @@ export class LogTracer implements StreamTracer {
   }
 
   private finish(run: Run, finalOutput: unknown): void {
-    const key = this.keys.get(run.id);
-    if (key === undefined) return;
-    this.keys.delete(run.id);
+    const paths = this.paths.get(run.id);
+    if (paths === undefined) return;
+    this.paths.delete(run.id);
     this.streamedModels.delete(run.id);
     this.emit([
-      { op: "add", path: `/logs/${key}/final_output`, value: finalOutput },
-      { op: "add", path: `/logs/${key}/end_time`, value: isoTime(Date.now()) },
+      { op: "add", path: paths.finalOutput, value: finalOutput },
+      { op: "add", path: paths.endTime, value: isoTime(Date.now()) },
     ]);
   }
 
