@@ -202,8 +202,8 @@ function isLogOp(value: object): value is { op: string; path: string; value: unk
   return n === 3 && typeof op.op === "string" && typeof op.path === "string";
 }
 
-/** The JSON text of a string, as JSON.stringify writes it. */
-export { quote as jsonString };
+/** The JSON text of a string, as JSON.stringify writes it; and `"key":` for an object key (cached). */
+export { quote as jsonString, keyJson as jsonKey };
 
 /**
  * The JSON writer behind {@link createChunkEncoder}, for one stream: `write(value)` is

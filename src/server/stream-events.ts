@@ -6,7 +6,7 @@ import { copyConfig } from "../core/config.js";
 import type { ResolvedOptions } from "./options.js";
 import { sseHandler } from "./sse-handler.js";
 import { encodeDataFrame } from "../serde/sse.js";
-import { createJsonWriter, jsonString } from "./chunk-json.js";
+import { createJsonWriter, jsonKey } from "./chunk-json.js";
 import { isPlainObject } from "./config-pipeline.js";
 
 /** `metadata` without keys starting with `__` (the same object when it has none). */
@@ -19,13 +19,16 @@ function keptMetadata(metadata: Record<string, unknown>): Record<string, unknown
 }
 
 /** Event keys whose values are the same in every event of one run (the tracer copies them from the run). */
-const RUN_KEYS = new Set(["name", "tags", "metadata", "parent_ids"]);
+const RUN_KEYS = new Set(["run_id", "name", "tags", "metadata", "parent_ids"]);
+
+/** The most distinct `event` names one encoder remembers the JSON of. */
+const MAX_EVENT_NAMES = 64;
 
 /**
  * Per stream: `encodeDataFrame(JSON.stringify(toLangServe(event)))` with `__` metadata keys
- * stripped. An event repeats its run's name, tags, metadata and parent ids, so their JSON is
- * made once per run id and reused (a chat run's ~44 events carry ~30 copies of the model
- * run's), and the metadata is stripped once per run, not per event.
+ * stripped. An event repeats its run's id, name, tags, metadata and parent ids, so their JSON
+ * is made once per run id and reused (a chat run's ~44 events carry ~30 copies of the model
+ * run's), and the metadata is stripped once per run, not per event. Event names recur too.
  * @example
  * const encode = createEventEncoder();
  * encode({ event: "on_chain_start", run_id: "r", metadata: { __useragent: "x", k: 1 } });
@@ -35,6 +38,8 @@ export function createEventEncoder(): (event: unknown) => string {
   const write = createJsonWriter();
   // Per run id: key → `"key":json` ("" when the value is dropped).
   const byRun = new Map<string, Map<string, string>>();
+  // `"event":"on_…"` by event name.
+  const names = new Map<string, string>();
   return (item) => {
     if (!isPlainObject(item)) return encodeDataFrame(write(item) ?? "null");
     let fragments: Map<string, string> | undefined;
@@ -45,16 +50,20 @@ export function createEventEncoder(): (event: unknown) => string {
         byRun.set(item.run_id, fragments);
       }
     }
+    // A custom event carries its run's id, tags and metadata but its own name.
+    const custom = item.event === "on_custom_event";
     let out = "";
     for (const key of Object.keys(item)) {
-      const perRun = fragments !== undefined && RUN_KEYS.has(key);
-      let piece = perRun ? fragments?.get(key) : undefined;
+      const perRun = fragments !== undefined && RUN_KEYS.has(key) && !(custom && key === "name");
+      const name = key === "event" && typeof item.event === "string" ? item.event : undefined;
+      let piece = perRun ? fragments?.get(key) : name !== undefined ? names.get(name) : undefined;
       if (piece === undefined) {
         let value = item[key];
         if (key === "metadata" && isPlainObject(value)) value = keptMetadata(value);
         const json = write(value);
-        piece = json === undefined ? "" : `${jsonString(key)}:${json}`;
+        piece = json === undefined ? "" : jsonKey(key) + json;
         if (perRun) fragments?.set(key, piece);
+        else if (name !== undefined && names.size < MAX_EVENT_NAMES) names.set(name, piece);
       }
       if (piece !== "") out += out === "" ? piece : `,${piece}`;
     }

@@ -11,7 +11,9 @@ import {
   RunnablePassthrough,
   ChatPromptTemplate,
   StrOutputParser,
+  dispatchCustomEvent,
   type Runnable,
+  type RunnableConfig,
 } from "../../src/core/index.js";
 import { toLangServe } from "../../src/serde/lc-json.js";
 import { encodeDataFrame } from "../../src/serde/sse.js";
@@ -141,5 +143,23 @@ describe("the streaming chunk encoder", () => {
     const text = events.map((e) => encode(e)).join("");
     expect(text).not.toContain("__");
     expect(text).toContain('"kept":1');
+  });
+
+  it("writes a custom event's own name, not its run's (the run's other fields are shared)", async () => {
+    const worker = new RunnableLambda({
+      name: "Worker",
+      func: (x: string, config: RunnableConfig) => {
+        dispatchCustomEvent("progress", { pct: 50 }, config);
+        dispatchCustomEvent("done", { pct: 100 }, config);
+        return x.toUpperCase();
+      },
+    });
+    const encode = createEventEncoder();
+    const frames: string[] = [];
+    for await (const event of worker.streamEvents("go", { version: "v2", metadata: { user: "u" } })) {
+      expect(encode(event)).toBe(encodeDataFrame(reference(event)));
+      frames.push(encode(event));
+    }
+    expect(frames.filter((f) => f.includes('"event":"on_custom_event"')).map((f) => /"name":"(\w+)"/.exec(f)?.[1])).toEqual(["progress", "done"]);
   });
 });

@@ -137,6 +137,17 @@ export class EventTracer implements StreamTracer {
   }
 }
 
-function eventName(run: Run, phase: "start" | "stream" | "end"): RunEventName {
-  return `on_${run.runType}_${phase}`;
+type Phase = "start" | "stream" | "end";
+
+// Made once per run type: a name built per event is a fresh string to scan and copy each time.
+const EVENT_NAMES = new Map<string, Record<Phase, RunEventName>>();
+
+function eventName(run: Run, phase: Phase): RunEventName {
+  let names = EVENT_NAMES.get(run.runType);
+  if (names === undefined) {
+    const type = run.runType;
+    names = { start: `on_${type}_start`, stream: `on_${type}_stream`, end: `on_${type}_end` };
+    EVENT_NAMES.set(type, names);
+  }
+  return names[phase];
 }
