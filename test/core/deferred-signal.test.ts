@@ -71,6 +71,15 @@ describe("a deferred signal on a config", () => {
     expect(source.builds).toBe(0);
   });
 
+  it("stays unbuilt through a lambda that returns a runnable (the routing pattern)", async () => {
+    const { source, config } = deferred();
+    const inner = RunnableLambda.from((x: number, c: RunnableConfig) => ({ x, limit: c.recursionLimit }));
+    const route = RunnableLambda.from(() => inner);
+    expect(await route.invoke(1, config)).toEqual({ x: 1, limit: 24 });
+    expect(await route.stream(2, config).then(async (s) => (await s.next()).value)).toEqual({ x: 2, limit: 24 });
+    expect(source.builds).toBe(0);
+  });
+
   it("is what a lambda gets when it reads config.signal", async () => {
     const { source, config } = deferred();
     let seen: AbortSignal | undefined;

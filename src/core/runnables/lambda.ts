@@ -1,9 +1,8 @@
-import { childConfig, DEFAULT_RECURSION_LIMIT, type RunnableConfig } from "../config.js";
+import { childConfig, copyConfig, DEFAULT_RECURSION_LIMIT, type RunnableConfig } from "../config.js";
 import { concat } from "../concat.js";
 import { ChainserveError } from "../errors.js";
 import { registry } from "../registry.js";
 import { isRunnable, Runnable } from "../runnable.js";
-import { copied } from "../utils/objects.js";
 
 /** What a lambda's function may return: a value, a runnable to run next, or a stream. */
 export type LambdaResult<O> = O | Promise<O> | Runnable<any, O> | Promise<Runnable<any, O>> | AsyncIterable<O> | Iterable<O>;
@@ -27,7 +26,8 @@ function isIteratorObject(value: unknown): value is Iterator<unknown> & Iterable
 function nextLevel(config: RunnableConfig): RunnableConfig {
   const limit = config.recursionLimit ?? DEFAULT_RECURSION_LIMIT;
   if (limit <= 0) throw new ChainserveError("RECURSION_LIMIT", "Recursion limit reached.");
-  const next = copied(childConfig(config));
+  // copyConfig, not a plain copy: a deferred signal stays unmade (reading it builds it).
+  const next = copyConfig(childConfig(config));
   next.recursionLimit = limit - 1;
   return next;
 }
