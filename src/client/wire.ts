@@ -8,10 +8,9 @@
 import type { RunnableConfig } from "../core/config.js";
 import { DEFAULT_RECURSION_LIMIT } from "../core/config.js";
 import type { RunFilters } from "../core/tracing/filters.js";
-import { isPlainObject } from "../core/tracing/values.js";
 import type { BatchRequest, InvokeRequest, StreamEventsRequest, StreamFilters, StreamLogRequest, WireConfig } from "../serde/envelopes.js";
 import { toLangServe } from "../serde/lc-json.js";
-import { assignOwn } from "../core/utils/objects.js";
+import { assignOwn, isPlainObject } from "../core/utils/objects.js";
 
 /** True for values JSON keeps as they are (primitives, arrays and plain objects of them). */
 function isJsonable(value: unknown, depth = 0): boolean {

@@ -3,8 +3,7 @@
  * stream's final output, `/stream_log`'s `final_output` and buffered inputs accumulate.
  */
 import { BaseMessage, BaseMessageChunk } from "./messages/base.js";
-import { isPlainObject } from "./messages/merge.js";
-import { copied } from "./utils/objects.js";
+import { copied, isPlainObject } from "./utils/objects.js";
 
 // Returned instead of throwing so that hot-path callers pay for no exception or wrapper object.
 const UNSUPPORTED: unique symbol = Symbol("unsupported");

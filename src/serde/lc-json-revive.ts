@@ -9,12 +9,11 @@ import { AIMessage, AIMessageChunk, type AIMessageFields } from "../core/message
 import { BaseMessage, type BaseMessageFields, type MessageContent } from "../core/messages/base.js";
 import { ChatMessage, ChatMessageChunk } from "../core/messages/chat.js";
 import { HumanMessage, HumanMessageChunk } from "../core/messages/human.js";
-import { isPlainObject } from "../core/messages/merge.js";
 import { SystemMessage, SystemMessageChunk } from "../core/messages/system.js";
 import type { ToolCallChunk, UsageMetadata } from "../core/messages/tool-calls.js";
 import { ToolMessage, ToolMessageChunk, type ToolMessageFields } from "../core/messages/tool.js";
 import { ChatPromptValue, StringPromptValue } from "../core/prompt-values.js";
-import { assignOwn, copied } from "../core/utils/objects.js";
+import { assignOwn, copied, isPlainObject } from "../core/utils/objects.js";
 
 type Json = Record<string, unknown>;
 type MessageFactory = (o: Json, base: BaseMessageFields) => BaseMessage | undefined;

@@ -24,6 +24,7 @@ import { AIMessageChunk } from "../core/messages/ai.js";
 import { BaseMessage } from "../core/messages/base.js";
 import { toLangServe } from "../serde/lc-json.js";
 import { encodeDataFrame, SSE_DATA_PREFIX, SSE_FRAME_END } from "../serde/sse.js";
+import { hasNoKeys, isPlainObject } from "../core/utils/objects.js";
 
 // Strings holding none of these need no escaping: `"` + s + `"` is what JSON.stringify writes.
 // (Non-ASCII is left to JSON.stringify too, for its lone-surrogate escapes.)
@@ -70,11 +71,7 @@ interface ChunkTemplate {
 }
 
 function isEmptyObject(value: unknown): boolean {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
-  for (const _ in value) return false;
-  return true;
+  return isPlainObject(value) && hasNoKeys(value);
 }
 
 function buildTemplate(): ChunkTemplate | undefined {

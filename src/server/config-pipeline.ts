@@ -13,7 +13,7 @@ import { ChainserveError } from "../core/errors.js";
 import { validationError, type ValidationIssue } from "../serde/errors.js";
 import { fromZodIssues, issue } from "./issues.js";
 import { CONFIG_KEY_ALIASES, type ConfigKey, type EndpointName, type ResolvedOptions } from "./options.js";
-import { assignOwn, copied, merged } from "../core/utils/objects.js";
+import { assignOwn, copied, isPlainObject, merged } from "../core/utils/objects.js";
 
 type Loc = (string | number)[];
 
@@ -30,13 +30,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const CONFIGURABLE_DISALLOWED =
   "The config field `configurable` has been disallowed by the server. This can be modified server side by adding `configurable` to the list of `config_keys` argument in `add_routes`";
-
-/** True for `{…}` (not an array, not null, not a class instance). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 function positiveInt(value: unknown, loc: Loc, issues: ValidationIssue[]): number | undefined {
   if (typeof value !== "number" || !Number.isInteger(value)) {

@@ -7,7 +7,7 @@ import type { ResolvedOptions } from "./options.js";
 import { sseHandler } from "./sse-handler.js";
 import { encodeDataFrame } from "../serde/sse.js";
 import { createJsonWriter, jsonKey } from "./chunk-json.js";
-import { isPlainObject } from "./config-pipeline.js";
+import { isPlainObject } from "../core/utils/objects.js";
 
 /** `metadata` without keys starting with `__` (the same object when it has none). */
 function keptMetadata(metadata: Record<string, unknown>): Record<string, unknown> {

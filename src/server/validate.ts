@@ -9,7 +9,7 @@ import type { EventFilters } from "../core/index.js";
 import { STREAM_FILTER_KEYS } from "../serde/envelopes.js";
 import { validationError, type ValidationIssue } from "../serde/errors.js";
 import { fromLangServe } from "../serde/lc-json.js";
-import { isPlainObject } from "./config-pipeline.js";
+import { isPlainObject } from "../core/utils/objects.js";
 import { fromZodIssues, issue } from "./issues.js";
 
 type Loc = (string | number)[];

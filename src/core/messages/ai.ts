@@ -13,8 +13,7 @@ import {
   type ToolCallChunk,
   type UsageMetadata,
 } from "./tool-calls.js";
-import { copied } from "../utils/objects.js";
-import { assignOwn } from "../utils/objects.js";
+import { assignOwn, copied, hasNoKeys } from "../utils/objects.js";
 
 /** Object-form constructor fields of {@link AIMessage}. */
 export interface AIMessageFields extends BaseMessageFields {
@@ -120,7 +119,7 @@ export class AIMessageChunk extends BaseMessageChunk {
     if (
       other instanceof AIMessageChunk && typeof this.content === "string" && typeof other.content === "string" &&
       this.tool_call_chunks.length === 0 && other.tool_call_chunks.length === 0 &&
-      other.usage_metadata === undefined && isEmpty(other.additional_kwargs) && isEmpty(other.response_metadata)
+      other.usage_metadata === undefined && hasNoKeys(other.additional_kwargs) && hasNoKeys(other.response_metadata)
     ) {
       // Text-only token chunk (the streaming hot path): nothing to merge but the text.
       return new AIMessageChunk({
@@ -143,9 +142,4 @@ export class AIMessageChunk extends BaseMessageChunk {
       }),
     );
   }
-}
-
-function isEmpty(dict: Record<string, unknown>): boolean {
-  for (const _ in dict) return false;
-  return true;
 }

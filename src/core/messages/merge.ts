@@ -4,7 +4,7 @@
  * results are fresh containers so a merged chunk never aliases a dict of its parts.
  */
 import type { ContentBlock, MessageContent } from "./base.js";
-import { copied } from "../utils/objects.js";
+import { copied, hasNoKeys, isPlainObject } from "../utils/objects.js";
 
 type Dict = Record<string, unknown>;
 
@@ -12,13 +12,6 @@ type Dict = Record<string, unknown>;
 const REPLACED_KEYS: ReadonlySet<string> = new Set(["id", "name", "output_version", "model_provider"]);
 // Positions and timestamps would be corrupted by `+`, so the left (first) value is kept.
 const KEPT_KEYS: ReadonlySet<string> = new Set(["index", "created", "timestamp"]);
-
-/** True for `{}`-style objects (plain prototype or none), the only dicts that are merged key-wise. */
-export function isPlainObject(value: unknown): value is Dict {
-  if (typeof value !== "object" || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * Joins two message contents: strings concatenate (an empty left yields the right as is),
@@ -43,13 +36,8 @@ export function mergeContent(left: MessageContent, right: MessageContent): Messa
  * keep the first. A `null` on either side yields the other value.
  */
 export function mergeDicts(left: Dict, right: Dict): Dict {
-  // Token chunks usually carry empty dicts: skip the spread and key walk for them.
-  let rightEmpty = true;
-  for (const _ in right) {
-    rightEmpty = false;
-    break;
-  }
-  if (rightEmpty) return copied(left);
+  // Token chunks usually carry empty dicts: skip the key walk for them.
+  if (hasNoKeys(right)) return copied(left);
   const merged: Dict = copied(left);
   for (const key of Object.keys(right)) {
     const rv = right[key];

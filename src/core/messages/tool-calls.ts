@@ -2,8 +2,7 @@
  * Tool-call shapes carried by AI messages, and the rules that turn streamed tool-call
  * chunks into parsed tool calls (Python `AIMessageChunk.init_tool_calls` semantics).
  */
-import { isPlainObject } from "./merge.js";
-import { copied } from "../utils/objects.js";
+import { copied, isPlainObject } from "../utils/objects.js";
 
 /** A parsed request from the model to call a tool. */
 export interface ToolCall {

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { ChainserveError } from "../errors.js";
 import { Document } from "../documents/document.js";
 import { BaseMessage } from "../messages/base.js";
-import { isPlainObject } from "../messages/merge.js";
+import { isPlainObject } from "../utils/objects.js";
 
 /** One piece of a parsed template: literal text, or a variable with an optional `!r`/`!s` conversion. */
 export type TemplatePart =

@@ -3,7 +3,8 @@
  * `astream_log` sends on `/final_output` after every root chunk (jsonpatch `from_diff`).
  */
 import type { Operation } from "./run-log.js";
-import { cloneValue, deepEqual, isPlainObject, pointerSegment } from "./values.js";
+import { cloneValue, deepEqual, pointerSegment } from "./values.js";
+import { isPlainObject } from "../utils/objects.js";
 
 /** Keys whose value is defined: an `undefined` has no JSON form, so it counts as absent. */
 function definedKeys(value: Record<string, unknown>): string[] {

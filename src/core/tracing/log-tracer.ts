@@ -9,7 +9,8 @@ import type { RunFilter } from "./filters.js";
 import type { StreamTracer, TracerContext } from "./pump.js";
 import type { Run } from "./run.js";
 import { RunLogPatch, type LogEntry, type Operation, type RunState } from "./run-log.js";
-import { cloneValue, isoTime, isPlainObject, logRunType, pointerSegment, textOf } from "./values.js";
+import { cloneValue, isoTime, logRunType, pointerSegment, textOf } from "./values.js";
+import { isPlainObject } from "../utils/objects.js";
 
 /** The `final_output` of a finished sub-run, in Python's standardized form. */
 function standardOutput(run: Run, output: unknown, streamed: boolean): unknown {

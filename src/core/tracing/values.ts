@@ -4,6 +4,7 @@
  * values) are treated as immutable values: shared, never copied or walked into.
  */
 import type { RunType } from "./run.js";
+import { isPlainObject } from "../utils/objects.js";
 
 /** The run types stream_log entries use: chat models are reported as `llm` (as in Python). */
 export type LogRunType = Exclude<RunType, "chat_model">;
@@ -11,13 +12,6 @@ export type LogRunType = Exclude<RunType, "chat_model">;
 /** A stream_log `type` for a run type (`chat_model` becomes `llm`). */
 export function logRunType(runType: RunType): LogRunType {
   return runType === "chat_model" ? "llm" : runType;
-}
-
-/** True for `{...}` objects (prototype Object.prototype or null), false for class instances and arrays. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /**
