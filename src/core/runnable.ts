@@ -273,12 +273,9 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
     const config = ensureConfig(options as CallOptions | undefined);
     const ctx = config[RUN_CONTEXT];
     if (ctx === undefined) {
-      const child = childConfig(config);
       const signal = unracedSignal(config);
-      if (signal === undefined) return fn.call(this, input, child);
-      const raced = child === config ? copied(child) : child;
-      raced[SIGNAL_RACED] = signal;
-      return raceSignal(invokeLater(fn, this, input, raced), signal);
+      if (signal === undefined) return fn.call(this, input, childConfig(config));
+      return raceSignal(invokeLater(fn, this, input, racedChildConfig(config, signal)), signal);
     }
     const run = this.startRun(ctx, config, input, true);
     const signal = unracedSignal(config);
@@ -364,8 +361,7 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
       const ctx = config[RUN_CONTEXT];
       const signal = unracedSignal(config);
       if (ctx === undefined) {
-        const inner = signal === undefined ? childConfig(config) : copied(childConfig(config));
-        if (signal !== undefined) inner[SIGNAL_RACED] = signal;
+        const inner = signal === undefined ? childConfig(config) : racedChildConfig(config, signal);
         return abortable(generate.call(this, source, inner), signal)[Symbol.asyncIterator]();
       }
       const opening = open(ctx);
@@ -439,6 +435,15 @@ const VERSION_KEY: readonly string[] = ["version"];
  */
 function unracedSignal(config: RunnableConfig): AbortSignal | undefined {
   return isSignalRaced(config) ? undefined : config.signal;
+}
+
+/** The child config of a call that races `signal` itself: marked so that no call under it races it again. */
+function racedChildConfig<C extends RunnableConfig>(config: C, signal: AbortSignal): C {
+  const child = childConfig(config);
+  // childConfig may hand back `config` itself, which belongs to the caller.
+  const raced = child === config ? copied(child) : child;
+  raced[SIGNAL_RACED] = signal;
+  return raced;
 }
 
 function invokeLater<I, O, C>(fn: (input: I, config: C) => O | Promise<O>, self: unknown, input: I, config: C): Promise<O> {
