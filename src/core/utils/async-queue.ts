@@ -1,7 +1,8 @@
 /**
  * A single-consumer async queue: producers push synchronously, one consumer awaits.
- * Used to merge concurrent streams (parallel maps) and to hand tracer output to a
- * consumer as soon as it exists.
+ * Hands tracer output (streamLog, streamEvents) to a consumer as soon as it exists.
+ * (RunnableMap's branch merge keeps its own three-line queue: importing this class put
+ * ~0.3 kB min+gzip into the browser client, which never traces.)
  */
 export class AsyncQueue<T> {
   private items: T[] = [];
