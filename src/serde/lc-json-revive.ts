@@ -13,7 +13,7 @@ import { SystemMessage, SystemMessageChunk } from "../core/messages/system.js";
 import type { ToolCallChunk, UsageMetadata } from "../core/messages/tool-calls.js";
 import { ToolMessage, ToolMessageChunk, type ToolMessageFields } from "../core/messages/tool.js";
 import { ChatPromptValue, StringPromptValue } from "../core/prompt-values.js";
-import { assignOwn, copied, isPlainObject } from "../core/utils/objects.js";
+import { assignOwn, isPlainObject, merged } from "../core/utils/objects.js";
 
 type Json = Record<string, unknown>;
 type MessageFactory = (o: Json, base: BaseMessageFields) => BaseMessage | undefined;
@@ -140,7 +140,7 @@ const dict = (v: unknown): Json | undefined => (isPlainObject(v) ? v : undefined
 const dicts = (v: unknown): Json[] | undefined => (Array.isArray(v) ? v.filter(isPlainObject) : undefined);
 
 function aiFields(o: Json, base: BaseMessageFields): AIMessageFields {
-  return assignOwn(copied(base), {
+  return merged(base, {
     tool_calls: dicts(o.tool_calls) as AIMessageFields["tool_calls"],
     invalid_tool_calls: dicts(o.invalid_tool_calls) as AIMessageFields["invalid_tool_calls"],
     usage_metadata: dict(o.usage_metadata) as UsageMetadata | undefined,
@@ -150,13 +150,13 @@ function aiFields(o: Json, base: BaseMessageFields): AIMessageFields {
 function toolFields(o: Json, base: BaseMessageFields): ToolMessageFields | undefined {
   if (typeof o.tool_call_id !== "string") return undefined;
   const status: ToolMessageFields["status"] = o.status === "error" ? "error" : "success";
-  return assignOwn(copied(base), { tool_call_id: o.tool_call_id, status, artifact: o.artifact ?? undefined });
+  return merged(base, { tool_call_id: o.tool_call_id, status, artifact: o.artifact ?? undefined });
 }
 
 const human: MessageFactory = (_o, b) => new HumanMessage(b);
 const system: MessageFactory = (_o, b) => new SystemMessage(b);
 const ai: MessageFactory = (o, b) => new AIMessage(aiFields(o, b));
-const chat: MessageFactory = (o, b) => (typeof o.role === "string" ? new ChatMessage(assignOwn(copied(b), { role: o.role })) : undefined);
+const chat: MessageFactory = (o, b) => (typeof o.role === "string" ? new ChatMessage(merged(b, { role: o.role })) : undefined);
 const tool: MessageFactory = (o, b) => {
   const f = toolFields(o, b);
   return f && new ToolMessage(f);
@@ -178,7 +178,7 @@ const MESSAGE_TAGS: ReadonlyMap<string, MessageFactory> = new Map<string, Messag
   ["HumanMessageChunk", (_o, b) => new HumanMessageChunk(b)],
   ["SystemMessageChunk", (_o, b) => new SystemMessageChunk(b)],
   ["AIMessageChunk", (o, b) => new AIMessageChunk(assignOwn(aiFields(o, b), { tool_call_chunks: dicts(o.tool_call_chunks) as ToolCallChunk[] | undefined }))],
-  ["ChatMessageChunk", (o, b) => (typeof o.role === "string" ? new ChatMessageChunk(assignOwn(copied(b), { role: o.role })) : undefined)],
+  ["ChatMessageChunk", (o, b) => (typeof o.role === "string" ? new ChatMessageChunk(merged(b, { role: o.role })) : undefined)],
   [
     "ToolMessageChunk",
     (o, b) => {

@@ -13,7 +13,7 @@ import { ChainserveError } from "../core/errors.js";
 import { validationError, type ValidationIssue } from "../serde/errors.js";
 import { fromZodIssues, issue } from "./issues.js";
 import { CONFIG_KEY_ALIASES, type ConfigKey, type EndpointName, type ResolvedOptions } from "./options.js";
-import { assignOwn, copied, isPlainObject, merged } from "../core/utils/objects.js";
+import { isPlainObject, merged } from "../core/utils/objects.js";
 
 type Loc = (string | number)[];
 
@@ -201,7 +201,7 @@ function stampConfig(config: RunnableConfig, ctx: FinalizeContext): RunnableConf
   if (typeof normal.runId !== "string") normal.runId = randomUUID();
   if (mount.includeServerMetadata) {
     const userAgent = request.headers["user-agent"];
-    normal.metadata = assignOwn(copied(normal.metadata ?? {}), {
+    normal.metadata = merged(normal.metadata, {
       __useragent: userAgent ?? null,
       __langserve_version: mount.serverVersion,
       __langserve_endpoint: ctx.endpoint,

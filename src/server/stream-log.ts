@@ -6,7 +6,7 @@
 import type { ResolvedOptions } from "./options.js";
 import { sseHandler } from "./sse-handler.js";
 import { createDataFrameEncoder } from "./chunk-json.js";
-import { assignOwn, copied } from "../core/utils/objects.js";
+import { merged } from "../core/utils/objects.js";
 
 function createPatchEncoder(): (patch: unknown) => string {
   const encode = createDataFrameEncoder();
@@ -19,7 +19,7 @@ export function streamLogHandler(mount: ResolvedOptions) {
   return sseHandler(mount, {
     endpoint: "stream_log",
     filters: true,
-    source: ({ input, config }, filters) => mount.runnable.streamLog(input, config, assignOwn(copied(filters), { diff: true as const })),
+    source: ({ input, config }, filters) => mount.runnable.streamLog(input, config, merged(filters, { diff: true as const })),
     encoder: createPatchEncoder,
   });
 }

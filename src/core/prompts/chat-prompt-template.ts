@@ -20,7 +20,7 @@ import {
   type PromptVariable,
   type TemplatePart,
 } from "./template.js";
-import { assignOwn, copied } from "../utils/objects.js";
+import { merged } from "../utils/objects.js";
 
 /**
  * What `fromMessages` accepts per entry: a `[role, template]` pair (`human`/`user`,
@@ -183,11 +183,11 @@ function compileBlock(item: unknown): BlockTemplate {
 }
 
 function formatBlock(template: BlockTemplate, values: Record<string, unknown>): ContentBlock {
-  if (template.text !== undefined) return assignOwn(copied(template.block), { text: formatParts(template.text, values) });
+  if (template.text !== undefined) return merged(template.block, { text: formatParts(template.text, values) });
   if (template.url !== undefined) {
     const url = formatParts(template.url, values);
     const original = template.block.image_url;
-    return assignOwn(copied(template.block), { image_url: typeof original === "string" ? url : assignOwn(copied(original as object), { url }) });
+    return merged(template.block, { image_url: typeof original === "string" ? url : merged(original as object, { url }) });
   }
   return template.block;
 }

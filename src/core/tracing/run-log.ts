@@ -6,7 +6,7 @@
 // nothing here uses and which would ride along into the browser client bundle.
 import { applyPatch } from "fast-json-patch/module/core.mjs";
 import { cloneValue, type LogRunType } from "./values.js";
-import { assignOwn, copied } from "../utils/objects.js";
+import { merged } from "../utils/objects.js";
 
 /** JSON-patch `add` (`path` ending in `/-` appends to a list). */
 export interface AddOperation {
@@ -80,7 +80,7 @@ export interface RunState {
  * the document never shares plain data with the ops (or with anyone holding them).
  */
 export function applyOps(document: unknown, ops: readonly Operation[]): unknown {
-  const copies = ops.map((op) => (op.op === "remove" ? op : assignOwn(copied(op), { value: cloneValue(op.value) })));
+  const copies = ops.map((op) => (op.op === "remove" ? op : merged(op, { value: cloneValue(op.value) })));
   return applyPatch(document, copies as Parameters<typeof applyPatch>[1], false, true).newDocument;
 }
 
