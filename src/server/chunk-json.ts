@@ -45,13 +45,64 @@ function plain(s: string): boolean {
   return n < 256 && !NEEDS_ESCAPE.test(s);
 }
 
+// Any character JSON.stringify may leave outside ASCII (it escapes only lone surrogates).
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * How many texts this module has written that hold a character outside ASCII. A frame whose
+ * encoding left the count unchanged is ASCII: its latin1 bytes are its UTF-8 bytes, and the
+ * writer sends it as latin1, which skips UTF-8's measuring and encoding passes (sse-writer.ts).
+ * Every place that writes text from data counts it, remembered pieces included. Only ever
+ * incremented, so an encoder running inside another (a `toJSON` that encodes) can only make a
+ * frame count as non-ASCII, never the reverse.
+ */
+let nonAsciiTexts = 0;
+
+/** Counts `text` when it holds a character outside ASCII. */
+function noteText(text: string): void {
+  if (NON_ASCII.test(text)) nonAsciiTexts++;
+}
+
+/**
+ * The running count of texts this module wrote with a character outside ASCII: compare it
+ * before and after encoding a frame to learn whether the frame is ASCII.
+ * @example
+ * const before = nonAsciiCount();
+ * const frame = encode(item);
+ * const ascii = nonAsciiCount() === before;
+ */
+export function nonAsciiCount(): number {
+  return nonAsciiTexts;
+}
+
+/**
+ * Whether `text` is ASCII, for frames made outside this module's encoders (metadata and
+ * error frames).
+ * @example
+ * isAscii("caf\u00e9"); // false
+ */
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
 function quote(s: string): string {
-  return plain(s) ? `"${s}"` : JSON.stringify(s);
+  if (plain(s)) return `"${s}"`;
+  noteText(s);
+  return JSON.stringify(s);
 }
 
 /** The JSON text of `s` without its quotes. */
 function stringBody(s: string): string {
-  return plain(s) ? s : JSON.stringify(s).slice(1, -1);
+  if (plain(s)) return s;
+  noteText(s);
+  return JSON.stringify(s).slice(1, -1);
+}
+
+/** `JSON.stringify(toLangServe(value))`, counted when it is not ASCII. */
+function lcJson(value: unknown): string | undefined {
+  const json = JSON.stringify(toLangServe(value)) as string | undefined;
+  if (json !== undefined) noteText(json);
+  return json;
 }
 
 /** How a probe field is compared: by identity, or as an empty array or plain object. */
@@ -84,7 +135,7 @@ function buildTemplate(): ChunkTemplate | undefined {
   const at = json.indexOf(c);
   const idAt = json.indexOf(i);
   // The template assumes content comes before id and each appears once.
-  if (at === -1 || idAt < at + c.length || json.indexOf(c, at + 1) !== -1 || json.indexOf(i, idAt + 1) !== -1) return undefined;
+  if (!isAscii(json) || at === -1 || idAt < at + c.length || json.indexOf(c, at + 1) !== -1 || json.indexOf(i, idAt + 1) !== -1) return undefined;
   const own = probe as unknown as Record<string, unknown>;
   const fields: [string, number, unknown][] = [];
   for (const key of Object.keys(probe)) {
@@ -139,6 +190,8 @@ class TextChunkWriter {
   #id: string | undefined = undefined;
   #jsonTail = "";
   #frameTail = "";
+  /** Whether the tails hold a character outside ASCII (an id's): counted on every use. */
+  #tailNonAscii = false;
 
   constructor(t: ChunkTemplate) {
     this.#t = t;
@@ -149,17 +202,20 @@ class TextChunkWriter {
   #tails(id: string | undefined): void {
     // An absent id is written as null; the probe had a string there.
     this.#id = id;
+    this.#tailNonAscii = id !== undefined && !isAscii(id);
     this.#jsonTail = this.#t.middle + (id === undefined ? "null" : quote(id)) + this.#t.tail;
     this.#frameTail = this.#jsonTail + SSE_FRAME_END;
   }
 
   json(m: TextChunk): string {
     if (m.id !== this.#id) this.#tails(m.id);
+    if (this.#tailNonAscii) nonAsciiTexts++;
     return this.#t.head + stringBody(m.content) + this.#jsonTail;
   }
 
   frame(m: TextChunk): string {
     if (m.id !== this.#id) this.#tails(m.id);
+    if (this.#tailNonAscii) nonAsciiTexts++;
     return this.#frameHead + stringBody(m.content) + this.#frameTail;
   }
 }
@@ -171,12 +227,13 @@ const RECENT = 4;
 const MAX_KEYS = 1024;
 const keyJsonCache = new Map<string, string>();
 
-/** `"key":` as JSON writes it, made once per key. */
+/** `"key":` as JSON writes it, made once per key (per use for a key outside ASCII, so it is counted). */
 function keyJson(key: string): string {
   let json = keyJsonCache.get(key);
   if (json === undefined) {
+    const before = nonAsciiTexts;
     json = quote(key) + ":";
-    if (keyJsonCache.size < MAX_KEYS) keyJsonCache.set(key, json);
+    if (keyJsonCache.size < MAX_KEYS && nonAsciiTexts === before) keyJsonCache.set(key, json);
   }
   return json;
 }
@@ -217,6 +274,7 @@ export function createJsonWriter(): (value: unknown) => string | undefined {
 function jsonWriter(chunks: TextChunkWriter | undefined): (value: unknown) => string | undefined {
   const recentKeys: (object | undefined)[] = new Array<object | undefined>(RECENT).fill(undefined);
   const recentJson: string[] = new Array<string>(RECENT).fill("");
+  const recentNonAscii: boolean[] = new Array<boolean>(RECENT).fill(false);
   let next = 0;
 
   // By path, one map per common op (a combined `${op} ${path}` key would be a new string to
@@ -227,8 +285,10 @@ function jsonWriter(chunks: TextChunkWriter | undefined): (value: unknown) => st
     const heads = op === "add" ? addHeads : op === "replace" ? replaceHeads : undefined;
     let head = heads?.get(path);
     if (head === undefined) {
+      const before = nonAsciiTexts;
       head = `{"op":${quote(op)},"path":${quote(path)},"value":`;
-      if (heads !== undefined) {
+      // A head outside ASCII is made (and counted) on every use.
+      if (heads !== undefined && nonAsciiTexts === before) {
         if (heads.size >= MAX_OP_HEADS) heads.clear();
         heads.set(path, head);
       }
@@ -237,10 +297,16 @@ function jsonWriter(chunks: TextChunkWriter | undefined): (value: unknown) => st
   };
 
   const message = (m: BaseMessage): string => {
-    for (let i = 0; i < RECENT; i++) if (recentKeys[i] === m) return recentJson[i] as string;
-    const json = chunks !== undefined && fitsTemplate(m, TEMPLATE as ChunkTemplate) ? chunks.json(m) : JSON.stringify(toLangServe(m));
+    for (let i = 0; i < RECENT; i++) {
+      if (recentKeys[i] !== m) continue;
+      if (recentNonAscii[i] === true) nonAsciiTexts++;
+      return recentJson[i] as string;
+    }
+    const before = nonAsciiTexts;
+    const json = chunks !== undefined && fitsTemplate(m, TEMPLATE as ChunkTemplate) ? chunks.json(m) : (lcJson(m) as string);
     recentKeys[next] = m;
     recentJson[next] = json;
+    recentNonAscii[next] = nonAsciiTexts !== before;
     next = (next + 1) % RECENT;
     return json;
   };
@@ -279,7 +345,7 @@ function jsonWriter(chunks: TextChunkWriter | undefined): (value: unknown) => st
           return out + "}";
         }
         if (value instanceof BaseMessage) return message(value);
-        return JSON.stringify(toLangServe(value));
+        return lcJson(value);
       }
       default:
         // undefined, functions and symbols: dropped from objects, null in arrays.

@@ -11,6 +11,7 @@ import { encodeErrorFrame, SSE_END_FRAME } from "../serde/sse.js";
 import { logFailure, toHttpError } from "./error-mapper.js";
 import type { EndpointName, ResolvedOptions } from "./options.js";
 import { SseWriter } from "./sse-writer.js";
+import { isAscii, nonAsciiCount } from "./chunk-json.js";
 
 /** What one SSE run needs. */
 export interface SseRun {
@@ -21,7 +22,10 @@ export interface SseRun {
   runId: string;
   /** Produces the items; its `return()` is called when the client goes away. */
   source: () => AsyncIterator<unknown>;
-  /** One item to one complete frame. */
+  /**
+   * One item to one complete frame. Built on chunk-json's writers: a frame is sent as ASCII
+   * when encoding it left {@link nonAsciiCount} unchanged.
+   */
   encode: (item: unknown) => string;
   /** Sent just before the first frame (`/stream`'s metadata event). */
   firstFrame?: string;
@@ -79,8 +83,13 @@ export async function streamSse(run: SseRun): Promise<void> {
         break;
       }
       if (writer.closed) break;
+      const before = nonAsciiCount();
       let frame = run.encode(result.value);
-      if (items === 0 && run.firstFrame !== undefined) frame = run.firstFrame + frame;
+      let ascii = true;
+      if (items === 0 && run.firstFrame !== undefined) {
+        frame = run.firstFrame + frame;
+        ascii = isAscii(run.firstFrame);
+      }
       items++;
       if (buffered !== undefined) {
         for (const item of buffered.takeBuffered()) {
@@ -88,19 +97,20 @@ export async function streamSse(run: SseRun): Promise<void> {
           items++;
         }
       }
-      const ok = writer.write(frame);
+      const ok = writer.write(frame, ascii && nonAsciiCount() === before);
       if (!ok) await writer.ready();
       if (writer.closed) break;
     }
     if (writer.closed) outcome = "disconnected";
-    else writer.end(SSE_END_FRAME);
+    else writer.end(SSE_END_FRAME, true);
   } catch (error) {
     if (writer.closed) {
       outcome = "disconnected";
     } else {
       const http = toHttpError(error, mount.errorMapper);
       logFailure(request, http, error, run.runId);
-      writer.end(encodeErrorFrame(http.status, http.message));
+      const frame = encodeErrorFrame(http.status, http.message);
+      writer.end(frame, isAscii(frame));
       outcome = "error";
     }
   } finally {

@@ -42,6 +42,8 @@ export class SseWriter {
   readonly #raw: ServerResponse;
   readonly #pingIntervalMs: number;
   #pending = "";
+  /** Whether everything pending is ASCII (then it is written as latin1, see write()). */
+  #pendingAscii = true;
   #scheduled = false;
   #blocked = false;
   #closed = false;
@@ -78,10 +80,16 @@ export class SseWriter {
    * Queues a frame for this tick's write. Returns false when the producer should
    * `await ready()` before making the next frame (the socket is full, or a large write just went
    * out and other connections deserve a turn).
+   *
+   * Pass `ascii: true` only for a frame known to hold ASCII characters only. A write whose
+   * frames all are goes out as latin1, whose bytes are then the UTF-8 ones, and Node skips the
+   * passes that measure and encode UTF-8. Measured on a server that only encodes and writes the
+   * chat chain's ~22 kB /stream_log answer: 71 → 67 µs CPU per request (issue #5).
    */
-  write(frame: string): boolean {
+  write(frame: string, ascii = false): boolean {
     if (this.#closed || this.#ended) return false;
     this.#pending += frame;
+    if (!ascii) this.#pendingAscii = false;
     if (this.#pending.length >= FLUSH_AT) {
       this.#flush();
       return false;
@@ -99,16 +107,17 @@ export class SseWriter {
     });
   }
 
-  /** Writes what is pending plus `frame` and ends the response (the final chunk is sent). */
-  end(frame = ""): void {
+  /** Writes what is pending plus `frame` and ends the response (the final chunk is sent); `ascii` as in write(). */
+  end(frame = "", ascii = false): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#stopPing();
     if (this.#closed) return;
     const data = this.#pending + frame;
+    const encoding = this.#pendingAscii && (ascii || frame === "") ? "latin1" : "utf8";
     this.#pending = "";
     if (data === "") this.#raw.end();
-    else this.#raw.end(data);
+    else this.#raw.end(data, encoding);
   }
 
   #schedule(): void {
@@ -141,9 +150,11 @@ export class SseWriter {
       this.#wrote = true;
       return;
     }
+    const encoding = this.#pendingAscii ? "latin1" : "utf8";
     this.#pending = "";
+    this.#pendingAscii = true;
     this.#wrote = true;
-    if (!this.#raw.write(data)) this.#blocked = true;
+    if (!this.#raw.write(data, encoding)) this.#blocked = true;
   }
 
   readonly #onDrain = (): void => {
@@ -159,7 +170,7 @@ export class SseWriter {
 
   readonly #onPing = (): void => {
     // A blocked socket is busy anyway; a ping would only add to its buffer.
-    if (!this.#blocked) this.write(SSE_PING_FRAME);
+    if (!this.#blocked) this.write(SSE_PING_FRAME, true);
   };
 
   #wakeUp(): void {

@@ -6,7 +6,7 @@ import { copyConfig } from "../core/config.js";
 import type { ResolvedOptions } from "./options.js";
 import { sseHandler } from "./sse-handler.js";
 import { encodeDataFrame } from "../serde/sse.js";
-import { createJsonWriter, jsonKey } from "./chunk-json.js";
+import { createJsonWriter, jsonKey, nonAsciiCount } from "./chunk-json.js";
 import { isPlainObject } from "../core/utils/objects.js";
 
 /** `metadata` without keys starting with `__` (the same object when it has none). */
@@ -60,10 +60,13 @@ export function createEventEncoder(): (event: unknown) => string {
       if (piece === undefined) {
         let value = item[key];
         if (key === "metadata" && isPlainObject(value)) value = keptMetadata(value);
+        const before = nonAsciiCount();
         const json = write(value);
         piece = json === undefined ? "" : jsonKey(key) + json;
-        if (perRun) fragments?.set(key, piece);
-        else if (name !== undefined && names.size < MAX_EVENT_NAMES) names.set(name, piece);
+        // A piece outside ASCII is not remembered: made again, it is counted for every frame.
+        const ascii = nonAsciiCount() === before;
+        if (ascii && perRun) fragments?.set(key, piece);
+        else if (ascii && name !== undefined && names.size < MAX_EVENT_NAMES) names.set(name, piece);
       }
       if (piece !== "") out += out === "" ? piece : `,${piece}`;
     }

@@ -114,6 +114,33 @@ describe("SSE over a real socket", () => {
     expect(chunks[0]).toMatch(/^event: metadata\r\n.*event: end\r\n\r\n$/s);
   });
 
+  it.each(["stream", "stream_log", "stream_events"])("sends text outside ASCII intact on %s, in a write shared with ASCII frames and alone", async (endpoint) => {
+    // ASCII-only writes go out as latin1 (sse-writer.ts): a frame wrongly taken for ASCII
+    // would arrive as replacement characters.
+    const tokens = ["plain", "caf\u00e9", "\ud83d\udc3b bear", "more plain"];
+    // The sub-run's name (the root's is the path) is a remembered piece in stream_events.
+    const runnable = RunnableLambda.from((x: unknown) => x).pipe(
+      RunnableLambda.from(async function* () {
+        for (const token of tokens) yield token;
+        await sleep(5);
+        yield "apr\u00e8s";
+        await sleep(5);
+        yield "ascii again";
+      }).withConfig({ runName: "L\u00e4ufer" }),
+    );
+    const base = await listen(runnable as unknown as RunnableLambda, { pingIntervalMs: 0 });
+    const text = await (await post(base, endpoint, { input: 1 })).body.text();
+    expect(text).not.toContain("\ufffd");
+    const payloads = text
+      .split("\r\n")
+      .filter((line) => line.startsWith("data: "))
+      .map((line) => JSON.stringify(JSON.parse(line.slice(6))))
+      .join("\n");
+    for (const token of [...tokens, "apr\u00e8s", "ascii again"]) expect(payloads).toContain(JSON.stringify(token));
+    if (endpoint !== "stream") expect(payloads).toContain('"L\u00e4ufer"');
+    expect(text.endsWith("event: end\r\n\r\n")).toBe(true);
+  });
+
   it("sends an error event and then ends the chunked body cleanly", async () => {
     const base = await listen(RunnableLambda.from(async function* () {
       yield 1;

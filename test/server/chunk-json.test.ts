@@ -17,10 +17,21 @@ import {
 } from "../../src/core/index.js";
 import { toLangServe } from "../../src/serde/lc-json.js";
 import { encodeDataFrame } from "../../src/serde/sse.js";
-import { createChunkEncoder, createDataFrameEncoder } from "../../src/server/chunk-json.js";
+import { createChunkEncoder, createDataFrameEncoder, nonAsciiCount } from "../../src/server/chunk-json.js";
 import { createEventEncoder } from "../../src/server/stream-events.js";
 
 const reference = (value: unknown): string => JSON.stringify(toLangServe(value) ?? null);
+
+/**
+ * `encode(value)`, checking the encoder's ASCII claim (no rise in nonAsciiCount) against the
+ * text: a false "ASCII" would make the server send the text as latin1 and corrupt it.
+ */
+function checked(encode: (value: unknown) => string, value: unknown): string {
+  const before = nonAsciiCount();
+  const text = encode(value);
+  expect(nonAsciiCount() === before, `ASCII claim for ${text.slice(0, 120)}`).toBe(!/[\u0080-\uffff]/.test(text));
+  return text;
+}
 
 async function everything(runnable: Runnable, input: unknown): Promise<unknown[]> {
   const out: unknown[] = [];
@@ -45,7 +56,7 @@ describe("the streaming chunk encoder", () => {
     const values = [...(await everything(chat, { topic: "bears" })), ...(await everything(rag, "where did harrison work?"))];
     expect(values.length).toBeGreaterThan(100);
     const encode = createChunkEncoder();
-    for (const value of values) expect(encode(value)).toBe(reference(value));
+    for (const value of values) expect(checked(encode, value)).toBe(reference(value));
   });
 
   it("matches the reference for odd values too", () => {
@@ -64,7 +75,7 @@ describe("the streaming chunk encoder", () => {
       new AIMessageChunk("same"),
       new AIMessageChunk("same"),
     ];
-    for (const value of odd) expect(encode(value)).toBe(reference(value));
+    for (const value of odd) expect(checked(encode, value)).toBe(reference(value));
   });
 
   it("writes JSON-patch ops from remembered heads exactly as the reference", () => {
@@ -91,8 +102,8 @@ describe("the streaming chunk encoder", () => {
     // More distinct paths than the encoder remembers, then the first ones again.
     for (let i = 0; i < 600; i++) ops.push({ op: "add", path: `/logs/run${i}/streamed_output/-`, value: i });
     for (let i = 0; i < 10; i++) ops.push({ op: "add", path: `/logs/run${i}/streamed_output/-`, value: i });
-    for (const op of ops) expect(encode({ ops: [op] })).toBe(reference({ ops: [op] }));
-    expect(encode({ ops })).toBe(reference({ ops }));
+    for (const op of ops) expect(checked(encode, { ops: [op] })).toBe(reference({ ops: [op] }));
+    expect(checked(encode, { ops })).toBe(reference({ ops }));
   });
 
   it("writes text chunks from the template exactly as the reference, as JSON and as frames", () => {
@@ -119,8 +130,8 @@ describe("the streaming chunk encoder", () => {
     const json = createChunkEncoder();
     const frame = createDataFrameEncoder();
     for (const chunk of chunks) {
-      expect(json(chunk)).toBe(reference(chunk));
-      expect(frame(chunk)).toBe(encodeDataFrame(reference(chunk)));
+      expect(checked(json, chunk)).toBe(reference(chunk));
+      expect(checked(frame, chunk)).toBe(encodeDataFrame(reference(chunk)));
     }
   });
 
@@ -137,12 +148,61 @@ describe("the streaming chunk encoder", () => {
     const encode = createEventEncoder();
     for (const event of events) {
       const expected = { ...event, metadata: strip(event.metadata as Record<string, unknown>) };
-      expect(encode(event)).toBe(encodeDataFrame(reference(expected)));
+      expect(checked(encode, event)).toBe(encodeDataFrame(reference(expected)));
     }
     // No __ key survives, and the model's own metadata is kept.
     const text = events.map((e) => encode(e)).join("");
     expect(text).not.toContain("__");
     expect(text).toContain('"kept":1');
+  });
+
+  it("counts text outside ASCII wherever it sits, also when it comes from a remembered piece", () => {
+    const accented = new AIMessageChunk({ content: "caf\u00e9", id: "run-1" });
+    const oddId = new AIMessageChunk({ content: "ok", id: "r\u00fcn-1" });
+    const values: unknown[] = [
+      "plain",
+      { ops: [{ op: "add", path: "/logs/Mod\u00e8le/streamed_output/-", value: 1 }] },
+      { ops: [{ op: "add", path: "/logs/Model/streamed_output/-", value: "\ud83d\udc3b" }] },
+      { "cl\u00e9": 1, key: "value" },
+      accented,
+      oddId,
+      // Another chunk of the same run: its id's JSON is remembered from the one before.
+      new AIMessageChunk({ content: "second", id: "r\u00fcn-1" }),
+      { wrapped: oddId, again: accented },
+      new AIMessage({ content: "na\u00efve", tool_calls: [{ name: "f", args: { q: "\u65e5\u672c" }, id: "c1" }] }),
+      new Document({ pageContent: "\u65e5\u672c\u8a9e" }),
+      new Document({ pageContent: "ascii only" }),
+      { nested: [1, "two", { three: "dr\u00e9i" }] },
+      new AIMessageChunk({ content: "plain again", id: "run-1" }),
+    ];
+    // One encoder of each kind sees every value three times: the later rounds hit its caches.
+    const json = createChunkEncoder();
+    const frame = createDataFrameEncoder();
+    for (let round = 0; round < 3; round++) {
+      for (const value of values) {
+        expect(checked(json, value)).toBe(reference(value));
+        expect(checked(frame, value)).toBe(encodeDataFrame(reference(value)));
+      }
+    }
+  });
+
+  it("counts stream events outside ASCII, from run fragments and event names it remembers too", async () => {
+    const model = new FakeChatModel({ responses: ["s\u00fc\u00df \ud83d\udc3b ok"] });
+    const worker = new RunnableLambda({
+      name: "Arbeiter",
+      func: (x: string, config: RunnableConfig) => {
+        dispatchCustomEvent("fortschritt-\u00fc", { pct: 50 }, config);
+        return x;
+      },
+    });
+    const chain = ChatPromptTemplate.fromTemplate("sag {x}")
+      .pipe(model.withConfig({ runName: "Mod\u00e8le", tags: ["\u00e9tiquette"], metadata: { lang: "fran\u00e7ais" } }))
+      .pipe(new StrOutputParser())
+      .pipe(worker);
+    const events: unknown[] = [];
+    for await (const event of chain.streamEvents({ x: "hallo" }, { version: "v2", metadata: { user: "J\u00fcrgen" } })) events.push(event);
+    const encode = createEventEncoder();
+    for (let round = 0; round < 2; round++) for (const event of events) expect(checked(encode, event)).toBe(encodeDataFrame(reference(event)));
   });
 
   it("writes a custom event's own name, not its run's (the run's other fields are shared)", async () => {
@@ -157,7 +217,7 @@ describe("the streaming chunk encoder", () => {
     const encode = createEventEncoder();
     const frames: string[] = [];
     for await (const event of worker.streamEvents("go", { version: "v2", metadata: { user: "u" } })) {
-      expect(encode(event)).toBe(encodeDataFrame(reference(event)));
+      expect(checked(encode, event)).toBe(encodeDataFrame(reference(event)));
       frames.push(encode(event));
     }
     expect(frames.filter((f) => f.includes('"event":"on_custom_event"')).map((f) => /"name":"(\w+)"/.exec(f)?.[1])).toEqual(["progress", "done"]);

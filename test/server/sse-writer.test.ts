@@ -6,6 +6,8 @@ import { SseWriter } from "../../src/server/sse-writer.js";
 /** What reached the "socket" of a fake response: one entry per write, the head marked. */
 class FakeResponse extends EventEmitter {
   readonly writes: string[] = [];
+  /** The encoding of each entry of `writes` (`<end>` has none). */
+  readonly encodings: (string | undefined)[] = [];
   headFlushedAlone = false;
   writeHead(): this {
     return this;
@@ -13,13 +15,18 @@ class FakeResponse extends EventEmitter {
   flushHeaders(): void {
     this.headFlushedAlone = true;
   }
-  write(data: string): boolean {
+  write(data: string, encoding?: string): boolean {
     this.writes.push(data);
+    this.encodings.push(encoding);
     return true;
   }
-  end(data?: string): this {
-    if (data !== undefined) this.writes.push(data);
+  end(data?: string, encoding?: string): this {
+    if (data !== undefined) {
+      this.writes.push(data);
+      this.encodings.push(encoding);
+    }
     this.writes.push("<end>");
+    this.encodings.push(undefined);
     return this;
   }
 }
@@ -62,5 +69,32 @@ describe("SseWriter", () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(raw.headFlushedAlone).toBe(true);
     writer.end();
+  });
+
+  it("writes latin1 only when every frame of the write was declared ASCII", async () => {
+    const raw = new FakeResponse();
+    const writer = new SseWriter(raw as unknown as ServerResponse, { pingIntervalMs: 0 });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    writer.open(200, {});
+    writer.write("event: data\r\ndata: 1\r\n\r\n", true);
+    writer.write("event: data\r\ndata: 2\r\n\r\n", true);
+    await turn();
+    writer.write("event: data\r\ndata: 3\r\n\r\n", true);
+    writer.write('event: data\r\ndata: "caf\u00e9"\r\n\r\n');
+    await turn();
+    // A write after a UTF-8 one starts ASCII again; an undeclared frame is UTF-8.
+    writer.write("event: data\r\ndata: 4\r\n\r\n", true);
+    await turn();
+    writer.write("event: data\r\ndata: 5\r\n\r\n");
+    await turn();
+    writer.write("event: data\r\ndata: 6\r\n\r\n", true);
+    writer.end('event: error\r\ndata: "\u00fc"\r\n\r\n', false);
+    expect(raw.encodings).toEqual(["latin1", "utf8", "latin1", "utf8", "utf8", undefined]);
+    const ascii = new FakeResponse();
+    const other = new SseWriter(ascii as unknown as ServerResponse, { pingIntervalMs: 0 });
+    other.open(200, {});
+    other.write("event: data\r\ndata: 1\r\n\r\n", true);
+    other.end("event: end\r\n\r\n", true);
+    expect(ascii.encodings).toEqual(["latin1", undefined]);
   });
 });
