@@ -1,6 +1,7 @@
 /**
  * Entry of a server child of the server benchmark (pinned to CPU 0 by bench/server.ts):
- * `node --import tsx bench/server-main.ts chainserve|baseline`. Listens on 127.0.0.1, port 0.
+ * `node --import tsx bench/server-main.ts chainserve|baseline|floor` (floor: bench/floor-app.ts).
+ * Listens on 127.0.0.1, port 0.
  *
  * IPC protocol (the only "admin" surface; nothing extra is mounted on the HTTP server):
  * child → `{ type: "hello" }` once it listens for messages; the baseline then expects
@@ -26,8 +27,8 @@ export type ServerRequest =
   | { kind: "stop" };
 
 const which = process.argv[2];
-if (which !== "chainserve" && which !== "baseline") {
-  process.stderr.write("usage: server-main.ts chainserve|baseline\n");
+if (which !== "chainserve" && which !== "baseline" && which !== "floor") {
+  process.stderr.write("usage: server-main.ts chainserve|baseline|floor\n");
   process.exit(2);
 }
 
@@ -40,7 +41,9 @@ const profiler = new Session();
 
 async function start(routes?: CapturedRoute[], sseFraming?: SseFraming): Promise<void> {
   // Imported only here, so the baseline process never loads chainserve.
-  app = which === "chainserve" ? await (await import("./chainserve-app.js")).createChainserveApp() : buildBaselineApp(routes ?? [], sseFraming);
+  if (which === "chainserve") app = await (await import("./chainserve-app.js")).createChainserveApp();
+  else if (which === "floor") app = await (await import("./floor-app.js")).createFloorApp();
+  else app = buildBaselineApp(routes ?? [], sseFraming);
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
   send({ type: "ready", port: typeof address === "object" && address !== null ? address.port : 0 });
@@ -93,4 +96,4 @@ function fail(err: unknown): void {
 }
 
 send({ type: "hello" });
-if (which === "chainserve") start().catch(fail);
+if (which !== "baseline") start().catch(fail);

@@ -104,6 +104,12 @@ export interface ServerBenchOptions {
    * @default "per-frame"
    */
   baselineSse?: SseFraming;
+  /**
+   * The server measured against the baseline: the example app, or its encode-only floor
+   * (bench/floor-app.ts; results keep the `chainserve` label).
+   * @default "chainserve"
+   */
+  subject?: "chainserve" | "floor";
 }
 
 interface Timing {
@@ -205,7 +211,8 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
     const entries = await prepareEntries(runtime);
     log(runtime === "built" ? "children run esbuild-built JavaScript (bench/build.ts)" : "children run the TypeScript sources through tsx");
     loader = await LoadClient.start(entries.load);
-    const chainserve = await startServer(entries.server, "chainserve", { nodeArgs: options.chainserveNodeArgs });
+    const chainserve = await startServer(entries.server, options.subject ?? "chainserve", { nodeArgs: options.chainserveNodeArgs });
+    if (options.subject === "floor") log("measuring the encode-only floor (bench/floor-app.ts) in chainserve's place");
     children.push(chainserve.child);
 
     const selected = SCENARIOS.filter((s) => wanted(s.name));
