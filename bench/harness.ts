@@ -43,15 +43,18 @@ export class LoadClient {
     return answer.result;
   }
 
-  async idle(job: IdleStreamsJob, whileOpen: () => Promise<void>): Promise<IdleStreamsResult> {
+  /** Runs an idle-streams job; `whileOpen(open)` is awaited after each of its waves. */
+  async idle(job: IdleStreamsJob, whileOpen: (open: number) => Promise<void>): Promise<IdleStreamsResult> {
     const id = this.nextId++;
     this.child.send({ id, kind: "idle", job });
-    const first = await this.child.waitFor<{ type: string; message?: string }>(
-      (m: { id?: number; type?: string }) => m.id === id && (m.type === "all-open" || m.type === "error"),
-    );
-    if (first.type === "error") throw new Error(`load generator: ${first.message ?? ""}`);
-    await whileOpen();
-    this.child.send({ id, kind: "continue" });
+    for (let wave = 0; wave < Math.max(1, Math.floor(job.waves ?? 1)); wave++) {
+      const open = await this.child.waitFor<{ type: string; open?: number; message?: string }>(
+        (m: { id?: number; type?: string }) => m.id === id && (m.type === "all-open" || m.type === "error"),
+      );
+      if (open.type === "error") throw new Error(`load generator: ${open.message ?? ""}`);
+      await whileOpen(open.open ?? 0);
+      this.child.send({ id, kind: "continue" });
+    }
     const answer = await this.child.waitFor<{ type: string; result?: IdleStreamsResult; message?: string }>(
       (m: { id?: number; type?: string }) => m.id === id && (m.type === "result" || m.type === "error"),
     );
@@ -81,6 +84,13 @@ export async function startServer(
 export async function serverCpu(child: BenchChild): Promise<{ micros: number; at: number }> {
   child.send({ kind: "cpu" });
   return child.waitFor<{ micros: number; at: number }>((m: { type?: string }) => m.type === "cpu");
+}
+
+/** Ask a server child for its RSS and JS heap in use, after a forced GC. */
+export async function serverMemory(child: BenchChild): Promise<{ rss: number; heap: number }> {
+  child.send({ kind: "rss", gc: true });
+  const answer = await child.waitFor<{ rss: number; heapUsed: number }>((m: { type?: string }) => m.type === "rss");
+  return { rss: answer.rss, heap: answer.heapUsed };
 }
 
 /** Ask a server child for its RSS (optionally after a GC). */

@@ -2,8 +2,8 @@
  * Entry of the load-generator child (pinned to CPU 1 by bench/server.ts). Takes jobs over
  * IPC, one at a time, and answers each with its result:
  * `{ id, kind: "load", job }` → `{ id, type: "result", result }`;
- * `{ id, kind: "idle", job }` → `{ id, type: "all-open" }`, then waits for
- * `{ id, kind: "continue" }`, then `{ id, type: "result", result }`.
+ * `{ id, kind: "idle", job }` → per wave of streams `{ id, type: "all-open", open }`, each
+ * answered by `{ id, kind: "continue" }`; then `{ id, type: "result", result }`.
  */
 import { runIdleStreams, type IdleStreamsJob } from "./idle-streams.js";
 import { runLoad, type LoadJob } from "./load.js";
@@ -30,8 +30,8 @@ process.on("message", (message: LoadRequest) => {
       );
       break;
     case "idle":
-      runIdleStreams(message.job, () => {
-        send({ id: message.id, type: "all-open" });
+      runIdleStreams(message.job, (open) => {
+        send({ id: message.id, type: "all-open", open });
         return new Promise<void>((resolve) => continues.set(message.id, resolve));
       }).then(
         (result) => send({ id: message.id, type: "result", result }),

@@ -46,8 +46,10 @@ export function markdownTable(results: ServerBenchResults): string {
   const idleOk = idle.streams > 0 && idle.completed === idle.streams && idle.rss_kb_per_stream < IDLE_TARGET_KB;
   lines.push(
     "",
-    `idle_streams: ${idle.completed}/${idle.streams} streams completed with \`event: end\`; RSS ${idle.rss_before_mb} MB → ${idle.rss_open_mb} MB ` +
-      `with all open = **${idle.rss_kb_per_stream} kB per stream** (target < ${IDLE_TARGET_KB} kB, all complete ${idleOk ? "✅" : "❌"}).`,
+    `idle_streams: ${idle.completed}/${idle.streams} streams completed with \`event: end\`; RSS ${idle.rss_before_mb} MB idle, ` +
+      idle.samples.map((sample) => `${sample.rss_mb} MB with ${sample.open} open`).join(", ") +
+      ` = **${idle.rss_kb_per_stream} kB per stream** (slope of RSS against open streams; JS heap ${idle.heap_kb_per_stream} kB per stream) ` +
+      `(target < ${IDLE_TARGET_KB} kB, all complete ${idleOk ? "✅" : "❌"}).`,
     "",
     `${results.meta.pinned ? "Server pinned to CPU 0, load generator to CPU 1 (taskset)" : "taskset not found: NOT pinned"}; ` +
       `${results.meta.connections} connections; ${results.meta.runs} runs of ${results.meta.run_seconds} s per server after ${results.meta.warmup_seconds} s warm-up, ` +

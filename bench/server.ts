@@ -13,7 +13,7 @@
 import { loadavg } from "node:os";
 import type { CapturedRoute, SseFraming } from "./baseline-app.js";
 import { hasTaskset, type BenchChild } from "./children.js";
-import { captureRoute, checkReplay, LoadClient, prepareEntries, serverCpu, serverRss, startServer, type Runtime } from "./harness.js";
+import { captureRoute, checkReplay, LoadClient, prepareEntries, serverCpu, serverMemory, serverRss, startServer, type Runtime } from "./harness.js";
 import type { LoadJob, LoadResult } from "./load.js";
 import { rawRequest } from "./load.js";
 import { median } from "./measure.js";
@@ -54,7 +54,18 @@ export interface ScenarioResult {
 export interface IdleStreamsFigures {
   streams: number;
   completed: number;
+  /**
+   * RSS per open stream: the slope of RSS (after a forced GC) against the number of open
+   * streams, fitted over four readings (a quarter, half, three quarters and all open). The
+   * growth from no stream open is not used: after the warm-up the GC sometimes returns ~30 MB
+   * to the system before the "idle" reading and sometimes not (79 or 110 MB, ~135 MB with all
+   * open both times), which read as 29 or 13 kB per stream.
+   */
   rss_kb_per_stream: number;
+  /** The JS heap in use (after a forced GC) per open stream, fitted the same way: steadier than RSS. */
+  heap_kb_per_stream: number;
+  /** RSS and heap in use after a forced GC, with that many streams open. */
+  samples: { open: number; rss_mb: number; heap_mb: number }[];
   rss_before_mb: number;
   rss_open_mb: number;
   /** Time until every stream had delivered its first data frame. */
@@ -343,8 +354,25 @@ export function pairedRatios(ours: readonly LoadResult[], ceiling: readonly Load
   return out;
 }
 
+/** Waves the idle streams open in, with memory read after each. */
+const IDLE_WAVES = 4;
+
+/** Least-squares slope of y against x (0 with fewer than two distinct x). */
+export function slope(points: readonly (readonly [number, number])[]): number {
+  const n = points.length;
+  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - meanX) * (y - meanY);
+    den += (x - meanX) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
 function emptyIdle(): IdleStreamsFigures {
-  return { streams: 0, completed: 0, rss_kb_per_stream: 0, rss_before_mb: 0, rss_open_mb: 0, all_open_ms: 0 };
+  return { streams: 0, completed: 0, rss_kb_per_stream: 0, heap_kb_per_stream: 0, samples: [], rss_before_mb: 0, rss_open_mb: 0, all_open_ms: 0 };
 }
 
 /** `idle_streams`: a fresh chainserve child, warmed up, RSS before and with every stream open. */
@@ -357,24 +385,30 @@ async function idleStreams(loader: LoadClient, entry: string, log: (line: string
     await loader.load(jobFor(target, SCENARIOS[2] as Scenario, 1000, 200));
     await loader.load({ ...jobFor(target, slowScenario, 4500, 200), connections: 20 });
     const before = await serverRss(server.child, true);
-    let open = 0;
+    const samples: { open: number; rss: number; heap: number }[] = [];
     const result = await loader.idle(
-      { host: target.host, port: target.port, request: jobFor(target, slowScenario, 0, 200).request, streams: IDLE_STREAMS },
-      async () => {
-        open = await serverRss(server.child, true);
+      { host: target.host, port: target.port, request: jobFor(target, slowScenario, 0, 200).request, streams: IDLE_STREAMS, waves: IDLE_WAVES },
+      async (open) => {
+        samples.push({ open, ...(await serverMemory(server.child)) });
       },
     );
+    const kbPerStream = (key: "rss" | "heap"): number => round2(slope(samples.map((s) => [s.open, s[key] / 1024])));
     const figures: IdleStreamsFigures = {
       streams: result.streams,
       completed: result.completed,
-      rss_kb_per_stream: round2((open - before) / 1024 / IDLE_STREAMS),
+      rss_kb_per_stream: kbPerStream("rss"),
+      heap_kb_per_stream: kbPerStream("heap"),
+      samples: samples.map((s) => ({ open: s.open, rss_mb: round2(s.rss / 1048576), heap_mb: round2(s.heap / 1048576) })),
       rss_before_mb: round2(before / 1048576),
-      rss_open_mb: round2(open / 1048576),
+      rss_open_mb: round2((samples.at(-1)?.rss ?? before) / 1048576),
       all_open_ms: result.all_open_ms,
     };
     log(
-      `idle_streams        ${figures.completed}/${figures.streams} completed with event: end; RSS ${figures.rss_before_mb} MB idle → ` +
-        `${figures.rss_open_mb} MB with all open (${figures.rss_kb_per_stream} kB per stream; all open after ${figures.all_open_ms} ms)` +
+      `idle_streams        ${figures.completed}/${figures.streams} completed with event: end; RSS ${figures.rss_before_mb} MB idle, then ` +
+        figures.samples.map((s) => `${s.rss_mb} MB (heap ${s.heap_mb}) with ${s.open} open`).join(", ") +
+        ` (${figures.rss_kb_per_stream} kB RSS, ${figures.heap_kb_per_stream} kB heap per stream; all open after ${figures.all_open_ms} ms` +
+        (result.finished_before_all_open > 0 ? `, ${result.finished_before_all_open} streams had already finished then` : "") +
+        ")" +
         (result.firstError !== undefined ? `; first failure: ${result.firstError}` : ""),
     );
     return figures;
