@@ -17,6 +17,14 @@ export function hasTaskset(): boolean {
   return tasksetCache;
 }
 
+/**
+ * Moves this process, every thread, to `cpu` (when `taskset` exists): an orchestrator that
+ * drives the server benchmark must not take turns with the server under test on its core.
+ */
+export function moveSelfToCpu(cpu: number): void {
+  if (hasTaskset()) spawnSync("taskset", ["-a", "-p", "-c", String(cpu), String(process.pid)], { stdio: "ignore" });
+}
+
 /** A running child with message helpers. */
 export class BenchChild {
   readonly process: ChildProcess;

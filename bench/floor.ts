@@ -5,7 +5,7 @@
  * baseline and the CPU per request of both, then what 0.6× (issue #5's streaming target) would
  * leave for everything but encoding and writing. Writes no results file.
  */
-import { spawnSync } from "node:child_process";
+import { moveSelfToCpu } from "./children.js";
 import { runServerBench } from "./server.js";
 
 const quick = process.argv.includes("--quick");
@@ -13,9 +13,7 @@ const SCENARIOS = ["stream_chat", "stream_log_chat", "stream_events_chat", "rag_
 const TARGET = 0.6;
 
 // This process runs the load generator's side; keep it off the server's core.
-if (spawnSync("taskset", ["--version"], { stdio: "ignore" }).status === 0) {
-  spawnSync("taskset", ["-a", "-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
-}
+moveSelfToCpu(1);
 
 const results = await runServerBench({ quick, only: SCENARIOS, subject: "floor" });
 process.stdout.write("\n| scenario | floor ratio | floor CPU/req | baseline CPU/req | left at 0.6× |\n|---|---|---|---|---|\n");

@@ -93,13 +93,6 @@ export async function serverMemory(child: BenchChild): Promise<{ rss: number; he
   return { rss: answer.rss, heap: answer.heapUsed };
 }
 
-/** Ask a server child for its RSS (optionally after a GC). */
-export async function serverRss(child: BenchChild, gc: boolean): Promise<number> {
-  child.send({ kind: "rss", gc });
-  const answer = await child.waitFor<{ rss: number }>((m: { type?: string }) => m.type === "rss");
-  return answer.rss;
-}
-
 /** Send one request with undici and keep what the baseline needs to replay it. */
 export async function captureRoute(port: number, scenario: Pick<Scenario, "path" | "body">): Promise<CapturedRoute> {
   const response = await httpRequest(`http://127.0.0.1:${port}${scenario.path}`, {

@@ -16,7 +16,7 @@ export interface IdleStreamsJob {
   streams: number;
   /**
    * Open the streams in this many equal waves, reporting after each: the server's memory
-   * can then be read with half and with all of them open. @default 1
+   * can then be read at each step. @default 1
    */
   waves?: number;
   /** Give up on streams still open after this long. @default 60000 */

@@ -7,15 +7,12 @@
  * themselves).
  */
 import { spawnSync } from "node:child_process";
+import { hasTaskset, moveSelfToCpu } from "./children.js";
 import { runClientBench } from "./client.js";
 import { runCoreBench, writeCoreResults } from "./core.js";
 import { runServerBench, writeServerResults } from "./server.js";
 
 const quick = process.argv.includes("--quick");
-
-function hasTaskset(): boolean {
-  return spawnSync("taskset", ["--version"], { stdio: "ignore" }).status === 0;
-}
 
 if (process.env.CHAINSERVE_BENCH_PINNED !== "1" && hasTaskset()) {
   const result = spawnSync("taskset", ["-c", "0", process.execPath, ...process.execArgv, process.argv[1] as string, ...process.argv.slice(2)], {
@@ -35,6 +32,6 @@ process.stdout.write("\nserver benchmark\n");
 // This process holds what the core and client benchmarks left (a heap to collect, sockets):
 // on CPU 0 it would take turns with the server under test. Move it, every thread, to the load
 // generator's core, which has time to spare; the server children pin themselves to CPU 0.
-if (process.env.CHAINSERVE_BENCH_PINNED === "1") spawnSync("taskset", ["-a", "-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
+if (process.env.CHAINSERVE_BENCH_PINNED === "1") moveSelfToCpu(1);
 const server = await runServerBench({ quick, langserveUrl: process.env.LANGSERVE_URL });
 await writeServerResults(server, core);

@@ -13,10 +13,10 @@
 import { loadavg } from "node:os";
 import type { CapturedRoute, SseFraming } from "./baseline-app.js";
 import { hasTaskset, type BenchChild } from "./children.js";
-import { captureRoute, checkReplay, LoadClient, prepareEntries, serverCpu, serverMemory, serverRss, startServer, type Runtime } from "./harness.js";
+import { captureRoute, checkReplay, LoadClient, prepareEntries, serverCpu, serverMemory, startServer, type Runtime } from "./harness.js";
 import type { LoadJob, LoadResult } from "./load.js";
 import { rawRequest } from "./load.js";
-import { median } from "./measure.js";
+import { median, slope } from "./measure.js";
 import { CONNECTIONS, IDLE_STREAMS, SCENARIOS, type Scenario } from "./scenarios.js";
 
 /** One server's figures in one scenario (ms; `rps` to the last byte). */
@@ -357,20 +357,6 @@ export function pairedRatios(ours: readonly LoadResult[], ceiling: readonly Load
 /** Waves the idle streams open in, with memory read after each. */
 const IDLE_WAVES = 4;
 
-/** Least-squares slope of y against x (0 with fewer than two distinct x). */
-export function slope(points: readonly (readonly [number, number])[]): number {
-  const n = points.length;
-  const meanX = points.reduce((sum, [x]) => sum + x, 0) / n;
-  const meanY = points.reduce((sum, [, y]) => sum + y, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const [x, y] of points) {
-    num += (x - meanX) * (y - meanY);
-    den += (x - meanX) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
-}
-
 function emptyIdle(): IdleStreamsFigures {
   return { streams: 0, completed: 0, rss_kb_per_stream: 0, heap_kb_per_stream: 0, samples: [], rss_before_mb: 0, rss_open_mb: 0, all_open_ms: 0 };
 }
@@ -384,7 +370,7 @@ async function idleStreams(loader: LoadClient, entry: string, log: (line: string
     // Warm the streaming path (JIT, pools) so the "before" figure is a steady state.
     await loader.load(jobFor(target, SCENARIOS[2] as Scenario, 1000, 200));
     await loader.load({ ...jobFor(target, slowScenario, 4500, 200), connections: 20 });
-    const before = await serverRss(server.child, true);
+    const before = (await serverMemory(server.child)).rss;
     const samples: { open: number; rss: number; heap: number }[] = [];
     const result = await loader.idle(
       { host: target.host, port: target.port, request: jobFor(target, slowScenario, 0, 200).request, streams: IDLE_STREAMS, waves: IDLE_WAVES },
