@@ -15,6 +15,9 @@ export {
   Runnable,
   isRunnable,
   coerceToRunnable,
+  fromLangChain,
+  LangChainRunnable,
+  isLangChainRunnable,
   ensureConfig,
   mergeConfigs,
   ChainserveError,
@@ -131,4 +134,8 @@ export type {
   BaseChatModelParams,
   BaseLanguageModelInput,
   FakeChatModelOptions,
+  LangChainRunnableLike,
+  LangChainInput,
+  LangChainOutput,
+  FromLangChain,
 } from "./core/index.js";

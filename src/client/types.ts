@@ -4,6 +4,7 @@
  * up in the client bundle.
  */
 import type { Runnable } from "../core/runnable.js";
+import type { LangChainInput, LangChainOutput, LangChainRunnableLike } from "../core/langchain/detect.js";
 import type { HeadersOption } from "./http.js";
 
 /**
@@ -11,14 +12,14 @@ import type { HeadersOption } from "./http.js";
  * @example
  * type ChatInput = RunnableInput<typeof chat>; // { topic: string }
  */
-export type RunnableInput<R> = R extends Runnable<infer I, any, any> ? I : never;
+export type RunnableInput<R> = R extends Runnable<infer I, any, any> ? I : R extends LangChainRunnableLike ? LangChainInput<R> : never;
 
 /**
  * The output type of a runnable type.
  * @example
  * type ChatOutput = RunnableOutput<typeof chat>; // AIMessage
  */
-export type RunnableOutput<R> = R extends Runnable<any, infer O, any> ? O : never;
+export type RunnableOutput<R> = R extends Runnable<any, infer O, any> ? O : R extends LangChainRunnableLike ? LangChainOutput<R> : never;
 
 declare const _unset: unique symbol;
 /** The default of `RemoteRunnable`'s second type parameter: "not given". */
@@ -28,13 +29,13 @@ export type Unset = typeof _unset;
  * The input type of `RemoteRunnable<A, B>`: with one argument that is a runnable type, its
  * input; otherwise `A` itself.
  */
-export type RemoteInput<A, B> = [B] extends [Unset] ? (A extends Runnable<any, any, any> ? RunnableInput<A> : A) : A;
+export type RemoteInput<A, B> = [B] extends [Unset] ? (A extends Runnable<any, any, any> | LangChainRunnableLike ? RunnableInput<A> : A) : A;
 
 /**
  * The output type of `RemoteRunnable<A, B>`: with one argument that is a runnable type, its
  * output; with two, `B`; with a plain input type only, `unknown`.
  */
-export type RemoteOutput<A, B> = [B] extends [Unset] ? (A extends Runnable<any, any, any> ? RunnableOutput<A> : unknown) : B;
+export type RemoteOutput<A, B> = [B] extends [Unset] ? (A extends Runnable<any, any, any> | LangChainRunnableLike ? RunnableOutput<A> : unknown) : B;
 
 /** Options of `new RemoteRunnable(…)`. */
 export interface RemoteRunnableOptions {

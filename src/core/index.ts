@@ -29,6 +29,10 @@ export { concat, concatAll, tryConcat, markCumulative } from "./concat.js";
 export type { ConcatResult } from "./concat.js";
 export type { Run, RunListener, RunType } from "./tracing/run.js";
 export { dispatchCustomEvent } from "./tracing/custom-event.js";
+export { fromLangChain } from "./langchain/from-langchain.js";
+export { LangChainRunnable } from "./langchain/leaf.js";
+export { isLangChainRunnable } from "./langchain/detect.js";
+export type { LangChainRunnableLike, LangChainInput, LangChainOutput, FromLangChain } from "./langchain/detect.js";
 // The tracers register themselves with the Runnable base on load.
 import "./tracing/stream-log.js";
 import "./tracing/stream-events.js";

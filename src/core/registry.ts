@@ -27,6 +27,8 @@ export interface FallbackOptions {
 /** The slots filled at load time. */
 export interface Registry {
   coerce?: (value: RunnableLike) => Runnable<any, any, any>;
+  /** A LangChain.js runnable as a chainserve one (src/core/langchain). */
+  langchain?: (value: unknown) => Runnable<any, any, any>;
   lambda?: (fn: (input: any, config: RunnableConfig) => unknown) => Runnable<any, any, any>;
   sequence?: (steps: Runnable[]) => Runnable<any, any, any>;
   binding?: (bound: Runnable, config: RunnableConfig) => Runnable<any, any, any>;

@@ -27,6 +27,7 @@ import { raceSignal } from "./utils/signal.js";
 import type { StreamLogOptions, RunLogPatch, RunLog } from "./tracing/stream-log.js";
 import type { StreamEvent, StreamEventsOptions, EventFilters } from "./tracing/stream-events.js";
 import { assignOwn, copied } from "./utils/objects.js";
+import type { LangChainRunnableLike } from "./langchain/detect.js";
 import {
   asGenerator,
   invokeLater,
@@ -40,6 +41,7 @@ import {
 /** Anything `pipe`, `RunnableSequence.from` and parallel maps accept as a step. */
 export type RunnableLike<I = any, O = any> =
   | Runnable<I, O>
+  | LangChainRunnableLike<I, O>
   | ((input: I, config: RunnableConfig) => O | Promise<O> | AsyncIterable<O> | Iterable<O> | Runnable<I, O>)
   | { [key: string]: RunnableLike<I, unknown> };
 
@@ -51,9 +53,18 @@ export interface BatchOptions {
   maxConcurrency?: number;
 }
 
-/** Whether a value is a Runnable (by brand, so copies of the package interoperate). */
+/**
+ * Whether a value is a chainserve Runnable (by brand, so copies of the package interoperate).
+ * LangChain.js runnables carry the same `lc_runnable` brand but are `Serializable`, with an
+ * `lc_namespace`: they are not chainserve runnables (see `fromLangChain`).
+ */
 export function isRunnable(value: unknown): value is Runnable {
-  return typeof value === "object" && value !== null && (value as { lc_runnable?: unknown }).lc_runnable === true;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { lc_runnable?: unknown }).lc_runnable === true &&
+    !Array.isArray((value as { lc_namespace?: unknown }).lc_namespace)
+  );
 }
 
 /**

@@ -6,6 +6,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
 import { ChainserveError } from "../core/errors.js";
 import type { Runnable } from "../core/runnable.js";
+import { isLangChainRunnable, type LangChainRunnableLike } from "../core/langchain/detect.js";
+import { fromLangChain } from "../core/langchain/from-langchain.js";
 import { codeForStatus, errorBody } from "../serde/errors.js";
 import { batchHandler } from "./batch.js";
 import { sendHttpError, toHttpError } from "./error-mapper.js";
@@ -137,9 +139,14 @@ async function chainRoutes(app: FastifyInstance, { mount, record }: ChainRoutesO
  * });
  * await app.listen({ port: 8000 });
  */
-export async function addRoutes(app: FastifyInstance<any, any, any, any, any>, runnable: Runnable<any, any, any>, options: AddRoutesOptions): Promise<void> {
+export async function addRoutes(
+  app: FastifyInstance<any, any, any, any, any>,
+  runnable: Runnable<any, any, any> | LangChainRunnableLike,
+  options: AddRoutesOptions,
+): Promise<void> {
   const instance = app as unknown as FastifyInstance;
-  const mount = resolveOptions(runnable, options, instance.prefix);
+  // A LangChain.js runnable is served through the adapter: one kind of runnable from here on.
+  const mount = resolveOptions(isLangChainRunnable(runnable) ? fromLangChain(runnable) : runnable, options, instance.prefix);
   let state = stateOf(instance);
   if (state === undefined) {
     // Decorate now, so a second addRoutes before this one is awaited does not register twice.

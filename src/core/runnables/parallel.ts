@@ -139,7 +139,13 @@ registry.coerce = (value: RunnableLike): Runnable => {
     if (make === undefined) throw new Error("chainserve: RunnableLambda is not registered");
     return make(value as (input: unknown) => unknown);
   }
-  if (typeof value === "object" && value !== null && (value as { lc_runnable?: unknown }).lc_runnable === true) return value as Runnable;
+  if (typeof value === "object" && value !== null && (value as { lc_runnable?: unknown }).lc_runnable === true) {
+    // LangChain.js runnables carry the same brand; they enter through the LangChain.js adapter.
+    if (!Array.isArray((value as { lc_namespace?: unknown }).lc_namespace)) return value as Runnable;
+    const adapt = registry.langchain;
+    if (adapt === undefined) throw new Error("chainserve: the LangChain.js adapter is not registered");
+    return adapt(value);
+  }
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
     return new RunnableMap({ steps: value as Record<string, RunnableLike> });
   }
