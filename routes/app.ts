@@ -11,13 +11,14 @@ import { pino, type DestinationStream, type LoggerOptions } from "pino";
 import { addRoutes, getMountedChains, type PerRequestConfigModifier } from "../src/server/index.js";
 import { buildOpenApiDocument, type OpenApiDocument } from "../src/server/openapi.js";
 import { DOCS_CSP, docsHtml } from "./docs.js";
+import { langChainRoutes } from "./lc-table.js";
 import { createRouteTable, type ChainRoute, type RouteEnv } from "./table.js";
 
 /** Options of {@link buildApp}; everything defaults to the process environment. */
 export interface BuildAppOptions {
   /** Environment read for `LOG_LEVEL` and the OPENAI_* variables. @default process.env */
   env?: RouteEnv & { LOG_LEVEL?: string | undefined };
-  /** The chains to mount. @default createRouteTable(env) */
+  /** The chains to mount. @default createRouteTable(env) and langChainRoutes(env) */
   routes?: ChainRoute[];
   /**
    * Where logs go: `false` silences them; a stream receives pino's JSON lines (tests).
@@ -58,7 +59,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     done();
   });
 
-  const routes = options.routes ?? createRouteTable(env);
+  const routes = options.routes ?? [...createRouteTable(env), ...(await langChainRoutes(env))];
   for (const route of routes) {
     await addRoutes(app, route.runnable, { ...route.options, perRequestConfigModifier: logRunStart(route.options.perRequestConfigModifier) });
   }

@@ -3,7 +3,7 @@
  * `addRoutes` options. `/echo`, `/assign`, `/chat` and `/rag` are the reference chains of
  * reference-chains.md; `/boom` is the failing fixture the error captures need.
  */
-import type { BaseChatModel, Runnable } from "../src/index.js";
+import type { BaseChatModel, LangChainRunnableLike, Runnable } from "../src/index.js";
 import { ChatOpenAICompatible } from "../src/models/index.js";
 import type { AddRoutesOptions } from "../src/server/index.js";
 import { assign } from "../chains/assign.js";
@@ -14,8 +14,8 @@ import { createRagChain, rag, ragInput } from "../chains/rag.js";
 
 /** One mounted chain. */
 export interface ChainRoute {
-  /** The runnable served. */
-  runnable: Runnable<any, any, any>;
+  /** The runnable served: chainserve's, or LangChain.js's as it is. */
+  runnable: Runnable<any, any, any> | LangChainRunnableLike;
   /** `addRoutes` options (`path` included). */
   options: AddRoutesOptions;
   /** One line for `GET /`. */

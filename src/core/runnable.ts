@@ -27,7 +27,7 @@ import { raceSignal } from "./utils/signal.js";
 import type { StreamLogOptions, RunLogPatch, RunLog } from "./tracing/stream-log.js";
 import type { StreamEvent, StreamEventsOptions, EventFilters } from "./tracing/stream-events.js";
 import { assignOwn, copied } from "./utils/objects.js";
-import type { LangChainRunnableLike } from "./langchain/detect.js";
+import type { LangChainOutput, LangChainRunnableLike } from "./langchain/detect.js";
 import {
   asGenerator,
   invokeLater,
@@ -226,7 +226,13 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
 
   // ---------------------------------------------------------------- composition
 
-  /** `this` then `next`, as a sequence (sequences flatten). */
+  /**
+   * `this` then `next`, as a sequence (sequences flatten). A LangChain.js runnable is
+   * converted (`fromLangChain`); its input is not checked against this output, since values
+   * are converted between the libraries at run time.
+   */
+  pipe<R extends LangChainRunnableLike>(next: R): Runnable<RunInput, LangChainOutput<R>>;
+  pipe<NewOutput>(next: RunnableLike<RunOutput, NewOutput>): Runnable<RunInput, Exclude<NewOutput, Runnable | Promise<unknown>>>;
   pipe<NewOutput>(next: RunnableLike<RunOutput, NewOutput>): Runnable<RunInput, Exclude<NewOutput, Runnable | Promise<unknown>>> {
     return need("sequence")([this, need("coerce")(next)]);
   }

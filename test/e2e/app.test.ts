@@ -18,7 +18,7 @@ describe("the example app's own routes", () => {
     const res = await (await app).inject({ method: "GET", url: "/" });
     expect(res.statusCode).toBe(200);
     const body = res.json<{ chains: { path: string; endpoints: string[]; routes: string[] }[] }>();
-    expect(body.chains.map((c) => c.path)).toEqual(["/echo", "/assign", "/chat", "/rag", "/boom"]);
+    expect(body.chains.map((c) => c.path)).toEqual(["/echo", "/assign", "/chat", "/rag", "/boom", "/lc/chat"]);
     for (const chain of body.chains) {
       expect(chain.endpoints).toEqual(["invoke", "batch", "stream", "stream_log", "stream_events", "input_schema", "output_schema", "config_schema"]);
       expect(chain.routes).toContain(`POST ${chain.path}/invoke`);

@@ -7,6 +7,7 @@
 import type { AIMessage, AIMessageChunk } from "../messages/ai.js";
 import type { BaseMessage } from "../messages/base.js";
 import type { Document } from "../documents/document.js";
+import type { ChatPromptValue, StringPromptValue } from "../prompt-values.js";
 
 /**
  * The structural type of a LangChain.js runnable, enough to infer its input and output
@@ -36,6 +37,10 @@ export type FromLangChain<T> = T extends string | number | boolean | null | unde
   ? T
   : T extends { pageContent: string }
     ? Document
+    : T extends { toChatMessages(): unknown; messages: unknown }
+      ? ChatPromptValue
+      : T extends { toChatMessages(): unknown; value: string }
+        ? StringPromptValue
     : T extends { tool_call_chunks?: unknown; concat: unknown; tool_calls?: unknown }
       ? AIMessageChunk
       : T extends { tool_calls?: unknown; invalid_tool_calls?: unknown; content: unknown }
