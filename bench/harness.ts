@@ -70,7 +70,7 @@ export class LoadClient {
 /** Start a server child and wait until it listens; the baseline gets its routes first. */
 export async function startServer(
   entry: string,
-  which: "chainserve" | "baseline" | "floor",
+  which: "chainserve" | "baseline" | "floor" | "lc-handwritten",
   options: { routes?: CapturedRoute[]; nodeArgs?: string[]; sseFraming?: SseFraming } = {},
 ): Promise<{ child: BenchChild; port: number }> {
   const child = spawnBenchChild({ entry, args: [which], cpu: 0, nodeArgs: options.nodeArgs, label: `${which} server` });

@@ -9,6 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { hasTaskset, moveSelfToCpu } from "./children.js";
 import { runClientBench } from "./client.js";
+import { runLangChainServingBench, writeLangChainServingResult } from "./langchain-serving.js";
 import { runCoreBench, writeCoreResults } from "./core.js";
 import { runServerBench, writeServerResults } from "./server.js";
 
@@ -35,3 +36,5 @@ process.stdout.write("\nserver benchmark\n");
 if (process.env.CHAINSERVE_BENCH_PINNED === "1") moveSelfToCpu(1);
 const server = await runServerBench({ quick, langserveUrl: process.env.LANGSERVE_URL });
 await writeServerResults(server, core);
+process.stdout.write("\nLangChain.js serving benchmark: a @langchain/core chain through chainserve vs a hand-written route\n");
+await writeLangChainServingResult(await runLangChainServingBench({ quick }));

@@ -1,6 +1,7 @@
 /**
  * Entry of a server child of the server benchmark (pinned to CPU 0 by bench/server.ts):
- * `node --import tsx bench/server-main.ts chainserve|baseline|floor` (floor: bench/floor-app.ts).
+ * `node --import tsx bench/server-main.ts chainserve|baseline|floor|lc-handwritten` (floor:
+ * bench/floor-app.ts; lc-handwritten: bench/lc-handwritten-app.ts).
  * Listens on 127.0.0.1, port 0.
  *
  * IPC protocol (the only "admin" surface; nothing extra is mounted on the HTTP server):
@@ -27,8 +28,8 @@ export type ServerRequest =
   | { kind: "stop" };
 
 const which = process.argv[2];
-if (which !== "chainserve" && which !== "baseline" && which !== "floor") {
-  process.stderr.write("usage: server-main.ts chainserve|baseline|floor\n");
+if (which !== "chainserve" && which !== "baseline" && which !== "floor" && which !== "lc-handwritten") {
+  process.stderr.write("usage: server-main.ts chainserve|baseline|floor|lc-handwritten\n");
   process.exit(2);
 }
 
@@ -43,6 +44,7 @@ async function start(routes?: CapturedRoute[], sseFraming?: SseFraming): Promise
   // Imported only here, so the baseline process never loads chainserve.
   if (which === "chainserve") app = await (await import("./chainserve-app.js")).createChainserveApp();
   else if (which === "floor") app = await (await import("./floor-app.js")).createFloorApp();
+  else if (which === "lc-handwritten") app = await (await import("./lc-handwritten-app.js")).createLangChainHandwrittenApp();
   else app = buildBaselineApp(routes ?? [], sseFraming);
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();

@@ -136,7 +136,7 @@ const FULL: Timing = { warmupMs: 2000, runMs: 3000, runs: 9 };
 const QUICK: Timing = { warmupMs: 1000, runMs: 1000, runs: 5 };
 
 /** A server the load generator can target. */
-interface Target {
+export interface Target {
   label: "chainserve" | "baseline" | "langserve";
   host: string;
   port: number;
@@ -147,7 +147,7 @@ interface Target {
 }
 
 /** One measured run, with the server's CPU share over it when the server is ours. */
-async function measuredRun(loader: LoadClient, target: Target, job: LoadJob): Promise<{ result: LoadResult; serverCpu: number | undefined; cpuPerReq: number | undefined }> {
+export async function measuredRun(loader: LoadClient, target: Target, job: LoadJob): Promise<{ result: LoadResult; serverCpu: number | undefined; cpuPerReq: number | undefined }> {
   const before = target.child === undefined ? undefined : await serverCpu(target.child);
   const result = await loader.load(job);
   if (before === undefined || target.child === undefined) return { result, serverCpu: undefined, cpuPerReq: undefined };
@@ -162,7 +162,7 @@ async function measuredRun(loader: LoadClient, target: Target, job: LoadJob): Pr
   };
 }
 
-function jobFor(target: Target, scenario: Scenario, durationMs: number, expectStatus: number): LoadJob {
+export function jobFor(target: Target, scenario: Scenario, durationMs: number, expectStatus: number): LoadJob {
   const host = `${target.host}:${target.port}`;
   return {
     host: target.host,
@@ -175,7 +175,7 @@ function jobFor(target: Target, scenario: Scenario, durationMs: number, expectSt
   };
 }
 
-function summarise(results: LoadResult[], ttfb: boolean, cpuPerReq: number[]): ServerFigures {
+export function summarise(results: LoadResult[], ttfb: boolean, cpuPerReq: number[]): ServerFigures {
   const figures: ServerFigures = {
     rps: Math.round(median(results.map((r) => r.rps))),
     p50_ms: median(results.map((r) => (ttfb ? r.ttfb_p50_ms : r.p50_ms))),
