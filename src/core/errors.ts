@@ -9,12 +9,16 @@ export const ERROR_CODES = {
   BAD_REQUEST: 422,
   /** A config hash in the URL could not be decoded. */
   INVALID_CONFIG_HASH: 400,
-  /** The caller is not allowed to do this (raised by a per-request config modifier). */
+  /** The request carries no valid credentials (the mount's `auth` refused it). */
+  UNAUTHORIZED: 401,
+  /** The caller is not allowed to do this (raised by `auth` or a per-request config modifier). */
   FORBIDDEN: 403,
   /** No route at that path. */
   NOT_FOUND: 404,
   /** The path exists but not for this method. */
   METHOD_NOT_ALLOWED: 405,
+  /** The request body is larger than the mount's body limit. */
+  PAYLOAD_TOO_LARGE: 413,
   /** The run was aborted through its signal (client disconnect, caller abort). */
   ABORTED: 499,
   /** The run took longer than its `timeout`. */
@@ -25,6 +29,12 @@ export const ERROR_CODES = {
   UPSTREAM_ERROR: 502,
   /** An upstream service rate-limited the call. */
   RATE_LIMITED: 429,
+  /** A service (the server itself or an upstream) is unavailable or timed out; a bare 503 reads as this. */
+  UNAVAILABLE: 503,
+  /** The mount's run queue is full; retry after the `Retry-After` delay. */
+  OVERLOADED: 503,
+  /** The server is draining for shutdown; retry against another instance. */
+  SHUTTING_DOWN: 503,
   /** Options given to a chainserve API are invalid (raised at boot, never per request). */
   INVALID_OPTIONS: 500,
   /** Anything else: the runnable threw. */
