@@ -8,9 +8,7 @@ import { createRequire } from "node:module";
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import type { RunnableConfig } from "../src/index.js";
 import { pino, type DestinationStream, type LoggerOptions } from "pino";
-import { addRoutes, getMountedChains, type PerRequestConfigModifier } from "../src/server/index.js";
-import { buildOpenApiDocument, type OpenApiDocument } from "../src/server/openapi.js";
-import { DOCS_CSP, docsHtml } from "./docs.js";
+import { addRoutes, chainserveDocs, getMountedChains, type PerRequestConfigModifier } from "../src/server/index.js";
 import { langChainRoutes } from "./lc-table.js";
 import { createRouteTable, type ChainRoute, type RouteEnv } from "./table.js";
 
@@ -59,6 +57,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     done();
   });
 
+  // Before the routes: @fastify/swagger lists the app's own routes registered after it.
+  await app.register(chainserveDocs, { info: APP_INFO });
+
   const routes = options.routes ?? [...createRouteTable(env), ...(await langChainRoutes(env))];
   for (const route of routes) {
     await addRoutes(app, route.runnable, { ...route.options, perRequestConfigModifier: logRunStart(route.options.perRequestConfigModifier) });
@@ -80,11 +81,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }));
   // Probed every few seconds by orchestrators: only problems are worth a log line.
   app.get("/health", { logLevel: "warn" }, async () => ({ status: "ok" }));
-
-  let document: OpenApiDocument | undefined;
-  app.get("/openapi.json", async () => (document ??= buildOpenApiDocument(app, APP_INFO)));
-  const html = docsHtml("/openapi.json");
-  app.get("/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").header("content-security-policy", DOCS_CSP).send(html));
   return app;
 }
 

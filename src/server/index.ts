@@ -1,7 +1,7 @@
 /**
  * chainserve/server: serve runnables over HTTP, wire-compatible with Python LangServe, on
- * Fastify 5. `addRoutes` mounts one runnable; `getMountedChains` lists what is mounted (for an
- * OpenAPI document or an index page).
+ * Fastify 5. `addRoutes` mounts one runnable; `getMountedChains` lists what is mounted;
+ * `buildOpenApiDocument` / `chainserveDocs` give the OpenAPI 3.1 document and the docs page.
  * @example
  * import Fastify from "fastify";
  * import { addRoutes } from "chainserve/server";
@@ -14,6 +14,10 @@ export { addRoutes } from "./add-routes.js";
 export { chainservePlugin, getMountedChains } from "./plugin.js";
 export type { ChainservePluginOptions, MountedChain } from "./plugin.js";
 export { ENDPOINTS, ENDPOINT_SWITCHES } from "./options.js";
+export { buildOpenApiDocument, buildOpenApiFromChains, mergeOpenApiDocuments, openApiTransform } from "./openapi/document.js";
+export type { OpenApiChain, OpenApiDocument, OpenApiInfo, OpenApiOptions, OpenApiServer } from "./openapi/document.js";
+export { chainserveDocs, DOCS_CSP } from "./openapi/docs.js";
+export type { ChainserveDocsOptions } from "./openapi/docs.js";
 export type {
   AddRoutesOptions,
   ConfigKey,
