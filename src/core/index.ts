@@ -36,6 +36,8 @@ export type { LangChainRunnableLike, LangChainInput, LangChainOutput, FromLangCh
 // The tracers register themselves with the Runnable base on load.
 import "./tracing/stream-log.js";
 import "./tracing/stream-events.js";
+// So does the schema inference of maps and assigns.
+import "./schemas/object-schema.js";
 export { RunLogPatch, RunLog } from "./tracing/stream-log.js";
 export type { StreamLogOptions, RunState, LogEntry, Operation } from "./tracing/stream-log.js";
 export type { StreamEvent, StreamEventsOptions, EventFilters } from "./tracing/stream-events.js";

@@ -9,6 +9,8 @@ import { decodeConfigHash } from "./config-hash.js";
 import { sendHttpError, toHttpError } from "./error-mapper.js";
 import type { ConfigKey, ResolvedOptions } from "./options.js";
 import { assignOwn, copied } from "../core/utils/objects.js";
+// Maps and assigns infer their schemas through the registry (kept out of the browser client).
+import "../core/schemas/object-schema.js";
 
 type JsonSchema = Record<string, unknown>;
 

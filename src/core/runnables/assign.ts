@@ -4,7 +4,6 @@ import { Runnable, type RunnableLike, collectSpecs, type ConfigurableSpec } from
 import { concatIterators, singleton, tee } from "../utils/iter.js";
 import { RunnableMap } from "./parallel.js";
 import { merged } from "../utils/objects.js";
-import { assignOutputJsonSchema } from "../schemas/object-schema.js";
 
 function assertObject(value: unknown): asserts value is Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -41,7 +40,8 @@ export class RunnableAssign<RunInput extends Record<string, any> = Record<string
 
   /** Declared schema, else the input's properties plus the assigned keys. */
   override getOutputJsonSchema(): Record<string, unknown> {
-    return this.outputSchema !== undefined ? super.getOutputJsonSchema() : assignOutputJsonSchema(this.mapper, this.getName("Output"));
+    const infer = registry.objectSchemas;
+    return this.outputSchema !== undefined || infer === undefined ? super.getOutputJsonSchema() : infer.assignOutputJsonSchema(this.mapper, this.getName("Output"));
   }
 
   /** Configurable fields of the steps (so `/config_schema` and the server's config validation see them). */

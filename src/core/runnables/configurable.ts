@@ -74,14 +74,9 @@ export class RunnableConfigurableFields<I = any, O = any> extends RunnableConfig
     return this.name === undefined ? this.default.getName(suffix) : super.getName(suffix);
   }
 
-  /** The wrapped runnable's schema (inferred ones included) unless other types were declared. */
-  override getInputJsonSchema(): Record<string, unknown> {
-    return this.inputSchema === this.default.inputSchema ? this.default.getInputJsonSchema() : super.getInputJsonSchema();
-  }
-
-  /** The wrapped runnable's output schema unless other types were declared. */
-  override getOutputJsonSchema(): Record<string, unknown> {
-    return this.outputSchema === this.default.outputSchema ? this.default.getOutputJsonSchema() : super.getOutputJsonSchema();
+  /** Schemas (inferred ones included) come from the wrapped runnable unless others were declared. */
+  protected override wrapped(): Runnable {
+    return this.default;
   }
 
   override getConfigurableSpecs(): ConfigurableSpec[] {
@@ -136,14 +131,9 @@ export class RunnableConfigurableAlternatives<I = any, O = any> extends Runnable
     return this.name === undefined ? this.default.getName(suffix) : super.getName(suffix);
   }
 
-  /** The wrapped runnable's schema (inferred ones included) unless other types were declared. */
-  override getInputJsonSchema(): Record<string, unknown> {
-    return this.inputSchema === this.default.inputSchema ? this.default.getInputJsonSchema() : super.getInputJsonSchema();
-  }
-
-  /** The wrapped runnable's output schema unless other types were declared. */
-  override getOutputJsonSchema(): Record<string, unknown> {
-    return this.outputSchema === this.default.outputSchema ? this.default.getOutputJsonSchema() : super.getOutputJsonSchema();
+  /** Schemas (inferred ones included) come from the wrapped runnable unless others were declared. */
+  protected override wrapped(): Runnable {
+    return this.default;
   }
 
   override getConfigurableSpecs(): ConfigurableSpec[] {

@@ -1,8 +1,10 @@
 /**
  * Object schemas of parallel maps and assigns, built from their branches' schemas; the
  * branches' `$defs` are hoisted to the root (refs are `#/$defs/…`, relative to the root).
- * Kept apart from the message schemas: the browser client loads the map classes, not models.
+ * Registered at load (src/core/index.ts, src/server/schemas.ts) rather than imported by the
+ * map classes: the browser client loads those classes and never needs their schemas.
  */
+import { registry } from "../registry.js";
 
 /** A JSON Schema object. */
 export type JsonSchema = Record<string, unknown>;
@@ -95,3 +97,8 @@ export function assignOutputJsonSchema(mapper: HasSchemas, title: string): JsonS
   const required = new Set([...input.required, ...output.required]);
   return objectJsonSchema(title, { ...input.properties, ...output.properties }, { required: [...required] });
 }
+
+/** The inference the map and assign classes call through the registry. */
+export const OBJECT_SCHEMAS = { mapInputJsonSchema, mapOutputJsonSchema, assignOutputJsonSchema };
+
+registry.objectSchemas = OBJECT_SCHEMAS;
