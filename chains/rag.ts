@@ -51,7 +51,8 @@ export class FakeRetriever extends BaseRetriever {
  */
 export function createRagChain(model: BaseChatModel): Runnable<string, RagOutput> {
   const retriever = new FakeRetriever().withConfig({ runName: "Docs" });
-  const answer = ChatPromptTemplate.fromTemplate(RAG_TEMPLATE).pipe(model).pipe(new StrOutputParser());
+  // The prompt renders the documents itself: its `context` is typed as what the retriever gives.
+  const answer = ChatPromptTemplate.fromTemplate<typeof RAG_TEMPLATE, { context: Document[]; question: string }>(RAG_TEMPLATE).pipe(model).pipe(new StrOutputParser());
   return RunnableParallel.from<string>({ context: retriever, question: new RunnablePassthrough() })
     .pipe(RunnablePassthrough.assign({ output: answer })) as Runnable<string, RagOutput>;
 }

@@ -182,7 +182,7 @@ describe("reference chains built from the public API", () => {
   const rag = () =>
     RunnableParallel.from({ context: new FakeRetriever().withConfig({ runName: "Docs" }), question: new RunnablePassthrough() }).pipe(
       RunnablePassthrough.assign({
-        output: ChatPromptTemplate.fromTemplate("Answer the question based only on the following context:\n{context}\n\nQuestion: {question}")
+        output: ChatPromptTemplate.fromTemplate<string, { context: Document[]; question: string }>("Answer the question based only on the following context:\n{context}\n\nQuestion: {question}")
           .pipe(new FakeChatModel({ responses: ["Harrison worked at Kensho."] }))
           .pipe(new StrOutputParser()),
       }),

@@ -121,7 +121,7 @@ describe("ChatPromptTemplate", () => {
   });
 
   it("renders a list of documents exactly as the /rag capture shows", async () => {
-    const prompt = ChatPromptTemplate.fromTemplate(
+    const prompt = ChatPromptTemplate.fromTemplate<string, { context: Document[]; question: string }>(
       "Answer the question based only on the following context:\n{context}\n\nQuestion: {question}",
     );
     const value = await prompt.invoke({

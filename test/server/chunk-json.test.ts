@@ -50,7 +50,7 @@ describe("the streaming chunk encoder", () => {
       question: new RunnablePassthrough(),
     }).pipe(
       RunnablePassthrough.assign({
-        output: ChatPromptTemplate.fromTemplate("Answer: {context} {question}").pipe(model).pipe(new StrOutputParser()),
+        output: ChatPromptTemplate.fromTemplate<string, Record<string, unknown>>("Answer: {context} {question}").pipe(model).pipe(new StrOutputParser()),
       }),
     );
     const values = [...(await everything(chat, { topic: "bears" })), ...(await everything(rag, "where did harrison work?"))];

@@ -74,8 +74,8 @@ export class ChatPromptTemplate<RunInput extends Record<string, any> = Record<st
   }
 
   /** A prompt of one human message rendered from `template`; the variables become the input type. */
-  static fromTemplate<T extends string>(template: T): ChatPromptTemplate<FStringInput<T>> {
-    return new ChatPromptTemplate<FStringInput<T>>({ messages: [["human", template]] });
+  static fromTemplate<T extends string, I extends Record<string, any> = FStringInput<T>>(template: T): ChatPromptTemplate<I> {
+    return new ChatPromptTemplate<I>({ messages: [["human", template]] });
   }
 
   /** A prompt from message templates (see {@link MessageTemplateLike}). */

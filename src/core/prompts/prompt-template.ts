@@ -48,8 +48,8 @@ export class PromptTemplate<RunInput extends Record<string, any> = Record<string
   }
 
   /** A prompt from a template; the variable names become the input type. */
-  static fromTemplate<T extends string>(template: T): PromptTemplate<FStringInput<T>> {
-    return new PromptTemplate<FStringInput<T>>({ template });
+  static fromTemplate<T extends string, I extends Record<string, any> = FStringInput<T>>(template: T): PromptTemplate<I> {
+    return new PromptTemplate<I>({ template });
   }
 
   /** The template's variable names, sorted (as Python's `input_variables`). */

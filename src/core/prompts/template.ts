@@ -26,7 +26,7 @@ export type FStringVariables<T extends string> = T extends `${string}{${infer In
   : never;
 
 /** The input object a template of type `T` needs; `Record<string, unknown>` when `T` is not a literal. */
-export type FStringInput<T extends string> = string extends T ? Record<string, unknown> : { [K in FStringVariables<T>]: unknown };
+export type FStringInput<T extends string> = string extends T ? Record<string, unknown> : { [K in FStringVariables<T>]: string };
 
 const IDENTIFIER = /^[A-Za-z_\p{L}][\w\p{L}\p{N}]*$/u;
 

@@ -16,7 +16,7 @@ function assertObject(value: unknown): asserts value is Record<string, unknown> 
  * forwards the input chunks (minus the mapper's keys) while the mapper already runs,
  * then the mapper's chunks.
  */
-export class RunnableAssign<RunInput extends Record<string, any> = Record<string, any>> extends Runnable<RunInput, Record<string, any>> {
+export class RunnableAssign<RunInput = Record<string, any>, RunOutput = Record<string, any>> extends Runnable<RunInput, RunOutput> {
   /** The parallel map whose outputs are assigned. */
   readonly mapper: RunnableMap<RunInput>;
   private readonly mapperKeys: Set<string>;
@@ -49,32 +49,32 @@ export class RunnableAssign<RunInput extends Record<string, any> = Record<string
     return collectSpecs([this.mapper]);
   }
 
-  override invoke(input: RunInput, options?: RunnableConfig): Promise<Record<string, any>> {
+  override invoke(input: RunInput, options?: RunnableConfig): Promise<RunOutput> {
     return this._callWithConfig(this.assignInvoke, input, options);
   }
 
-  private async assignInvoke(input: RunInput, config: RunnableConfig): Promise<Record<string, any>> {
+  private async assignInvoke(input: RunInput, config: RunnableConfig): Promise<RunOutput> {
     assertObject(input);
     const output = await this.mapper.invoke(input, childConfig(config));
-    return merged(input, output);
+    return merged(input, output) as RunOutput;
   }
 
-  override _streamIterator(input: RunInput, options?: RunnableConfig): AsyncGenerator<Record<string, any>> {
+  override _streamIterator(input: RunInput, options?: RunnableConfig): AsyncGenerator<RunOutput> {
     return this._streamWithConfig((value: RunInput, config: RunnableConfig) => this.assignStream(singleton(value), config), input, options);
   }
 
-  override transform(inputs: AsyncIterable<RunInput>, options?: RunnableConfig): AsyncGenerator<Record<string, any>> {
+  override transform(inputs: AsyncIterable<RunInput>, options?: RunnableConfig): AsyncGenerator<RunOutput> {
     return this._transformWithConfig((values: AsyncIterable<RunInput>, config: RunnableConfig) => this.assignStream(values, config), inputs, options);
   }
 
-  private assignStream(inputs: AsyncIterable<RunInput>, config: RunnableConfig): AsyncGenerator<Record<string, any>> {
+  private assignStream(inputs: AsyncIterable<RunInput>, config: RunnableConfig): AsyncGenerator<RunOutput> {
     const [forPassthrough, forMapper] = tee(inputs, 2) as [AsyncGenerator<RunInput>, AsyncGenerator<RunInput>];
     const mapped = this.mapper.transform(forMapper, childConfig(config));
     // Start the mapper now, so slow branches (retrievers) overlap with forwarding the input.
     const firstMapped = mapped.next();
     firstMapped.catch(() => undefined);
     // The mapper's chunks are handed through as they come, not re-yielded one by one.
-    return concatIterators(this.forward(forPassthrough), mapped, firstMapped);
+    return concatIterators(this.forward(forPassthrough), mapped, firstMapped) as AsyncGenerator<RunOutput>;
   }
 
   /** The input chunks minus the mapper's keys. */

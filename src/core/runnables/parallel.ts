@@ -2,6 +2,7 @@ import { childConfig, type RunnableConfig } from "../config.js";
 import { registry } from "../registry.js";
 import { coerceToRunnable, Runnable, type RunnableLike, collectSpecs, type ConfigurableSpec } from "../runnable.js";
 import { mapIterator, singleton, tee } from "../utils/iter.js";
+import type { MapInput, MapOutput } from "./map-types.js";
 
 /**
  * Runs every branch on the same input, concurrently. `invoke` returns an object with one
@@ -24,9 +25,15 @@ export class RunnableMap<RunInput = any, RunOutput extends Record<string, any> =
     this.tags = this.keys.map((key) => `map:key:${key}`);
   }
 
-  /** Build from an object of runnables, functions or nested objects. */
-  static from<I = any, O extends Record<string, any> = Record<string, any>>(steps: Record<string, RunnableLike<I>>): RunnableMap<I, O> {
-    return new this<I, O>({ steps });
+  /**
+   * Build from an object of runnables, functions or nested objects; the types follow the
+   * steps (`from({ a, b })` outputs `{ a: A; b: B }`), or are given as `from<Input, Output>`.
+   */
+  static from<S extends Record<string, RunnableLike>>(steps: S): RunnableMap<MapInput<S>, MapOutput<S>>;
+  static from<I, O extends Record<string, any> = Record<string, any>>(steps: Record<string, RunnableLike<I>>): RunnableMap<I, O>;
+  // `any`: comparing RunnableMap with the mapped types of a generic S is too deep for the checker.
+  static from(steps: Record<string, RunnableLike>): any {
+    return new this({ steps });
   }
 
   protected override defaultName(): string {

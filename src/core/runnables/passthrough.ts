@@ -4,6 +4,7 @@ import { Runnable, type RunnableLike } from "../runnable.js";
 import { singleton } from "../utils/iter.js";
 import { RunnableAssign } from "./assign.js";
 import { RunnableMap } from "./parallel.js";
+import type { AssignOutput, MapInput } from "./map-types.js";
 
 /** Optional side effect of a passthrough, called with the (accumulated) input. */
 export type PassthroughFunc<T> = (input: T, config: RunnableConfig) => unknown;
@@ -23,8 +24,10 @@ export class RunnablePassthrough<T = any> extends Runnable<T, T> {
   }
 
   /** `RunnableAssign` over a parallel map of `mapping`: the input object plus the new keys. */
-  static assign<I extends Record<string, any> = Record<string, any>>(mapping: Record<string, RunnableLike<I>>): RunnableAssign<I> {
-    return new RunnableAssign<I>({ mapper: new RunnableMap({ steps: mapping }) });
+  static assign<S extends Record<string, RunnableLike>>(mapping: S): RunnableAssign<MapInput<S>, AssignOutput<MapInput<S>, S>>;
+  static assign<I extends Record<string, any>>(mapping: Record<string, RunnableLike<I>>): RunnableAssign<I>;
+  static assign(mapping: Record<string, RunnableLike>): RunnableAssign {
+    return new RunnableAssign({ mapper: new RunnableMap({ steps: mapping }) });
   }
 
   protected override defaultName(): string {
