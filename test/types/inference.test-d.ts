@@ -12,6 +12,7 @@ const model = new FakeChatModel({ responses: ["x"] });
 describe("types inferred from the composition", () => {
   it("RunnableParallel.from({ a, b }) → { a: A; b: B }, its input the steps' inputs together", () => {
     const chain = RunnableParallel.from({ len: (s: { text: string }) => s.text.length, upper: RunnableLambda.from((s: { text: string }) => s.text.toUpperCase()) });
+    expectTypeOf(chain.invoke({ text: "a" })).resolves.toEqualTypeOf<{ len: number; upper: string }>();
     const remote = new RemoteRunnable<typeof chain>({ url: "http://x/p" });
     expectTypeOf(remote.invoke).parameter(0).toEqualTypeOf<{ text: string }>();
     expectTypeOf(remote.invoke({ text: "a" })).resolves.toEqualTypeOf<{ len: number; upper: string }>();
