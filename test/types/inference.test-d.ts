@@ -22,6 +22,7 @@ describe("types inferred from the composition", () => {
 
   it("RunnablePassthrough.assign({ k }) → input & { k: K }", () => {
     const chain = RunnablePassthrough.assign({ mult: (x: { num: number }) => x.num * 3 });
+    expectTypeOf(chain.invoke({ num: 1 })).resolves.toEqualTypeOf<{ num: number; mult: number }>();
     const remote = new RemoteRunnable<typeof chain>({ url: "http://x/a" });
     expectTypeOf(remote.invoke).parameter(0).toEqualTypeOf<{ num: number }>();
     expectTypeOf(remote.invoke({ num: 1 })).resolves.toEqualTypeOf<{ num: number; mult: number }>();
