@@ -33,6 +33,7 @@ describe("types inferred from the composition", () => {
       extra: RunnablePassthrough.assign({ mult: (x: { num: number }) => x.num * 3 }),
       modified: (x: { num: number }) => x.num + 1,
     });
+    expectTypeOf(assign.invoke).parameter(0).toEqualTypeOf<{ num: number }>();
     const remote = new RemoteRunnable<typeof assign>({ url: "http://x/assign" });
     expectTypeOf(remote.invoke).parameter(0).toEqualTypeOf<{ num: number }>();
     expectTypeOf(remote.invoke({ num: 1 })).resolves.toEqualTypeOf<{ extra: { num: number; mult: number }; modified: number }>();
