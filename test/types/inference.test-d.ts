@@ -44,10 +44,12 @@ describe("types inferred from the composition", () => {
     expectTypeOf(prompt.invoke).parameter(0).toEqualTypeOf<{ adjective: string; topic: string }>();
     expectTypeOf(prompt.invoke({ adjective: "a", topic: "b" })).resolves.toEqualTypeOf<StringPromptValue>();
     const chat = ChatPromptTemplate.fromTemplate("tell me a joke about {topic}").pipe(model);
+    expectTypeOf(chat.invoke).parameter(0).toEqualTypeOf<{ topic: string }>();
     const remote = new RemoteRunnable<typeof chat>({ url: "http://x/chat" });
     expectTypeOf(remote.invoke).parameter(0).toEqualTypeOf<{ topic: string }>();
     expectTypeOf(remote.invoke({ topic: "bears" })).resolves.toEqualTypeOf<AIMessage>();
     const text = ChatPromptTemplate.fromTemplate("{q}").pipe(model).pipe(new StrOutputParser());
+    expectTypeOf(text.invoke({ q: "?" })).resolves.toEqualTypeOf<string>();
     expectTypeOf(new RemoteRunnable<typeof text>({ url: "http://x" }).invoke({ q: "?" })).resolves.toEqualTypeOf<string>();
     // @ts-expect-error: topic is missing
     void remote.invoke({});
@@ -57,6 +59,7 @@ describe("types inferred from the composition", () => {
   it("a declared input schema → z.infer of it", () => {
     const input = z.object({ topic: z.string(), n: z.number().optional() });
     const chain = RunnableLambda.from((x: unknown) => String(x)).withTypes({ input, output: z.string() });
+    expectTypeOf(chain.invoke).parameter(0).toEqualTypeOf<z.infer<typeof input>>();
     const remote = new RemoteRunnable<typeof chain>({ url: "http://x" });
     expectTypeOf(remote.invoke).parameter(0).toEqualTypeOf<z.infer<typeof input>>();
     expectTypeOf(remote.invoke({ topic: "a" })).resolves.toEqualTypeOf<string>();
