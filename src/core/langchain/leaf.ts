@@ -25,6 +25,15 @@ export interface LangChainCallable {
 
 const BUFFERED_TYPES: ReadonlySet<RunType> = new Set<RunType>(["prompt", "chat_model", "llm", "retriever", "tool"]);
 
+/** Chain classes that add up their whole input before they run, in LangChain.js as in chainserve (runnable-semantics A.7). */
+const BUFFERED_CLASSES: ReadonlySet<string> = new Set(["RunnableLambda"]);
+
+function buffersInput(langchain: LangChainCallable, kind: RunType): boolean {
+  if (typeof langchain.transform !== "function" || BUFFERED_TYPES.has(kind)) return true;
+  const ctor = langchain.constructor as { lc_name?: () => string; name: string };
+  return BUFFERED_CLASSES.has(typeof ctor.lc_name === "function" ? ctor.lc_name() : ctor.name);
+}
+
 /** The LangChain.js call config for a chainserve config (plus the bridge when traced). */
 function langChainConfig(config: RunnableConfig, bridge: CallbackBridge | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = { tags: config.tags ?? [], metadata: config.metadata ?? {} };
@@ -96,9 +105,9 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
   }
 
   override transform(inputs: AsyncIterable<RunInput>, options?: RunnableConfig): AsyncGenerator<RunOutput> {
-    // Components that need their whole input (prompts, models, retrievers, tools) take it
-    // buffered, as chainserve's own do, so their runs start with a known input.
-    if (typeof this.langchain.transform !== "function" || BUFFERED_TYPES.has(this.kind)) return super.transform(inputs, options);
+    // Components that need their whole input (prompts, models, retrievers, tools, lambdas)
+    // take it buffered, as chainserve's own do, so their runs start with a known input.
+    if (buffersInput(this.langchain, this.kind)) return super.transform(inputs, options);
     return this.transformLangChain(inputs, ensureConfig(options));
   }
 
