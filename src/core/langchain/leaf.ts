@@ -12,6 +12,7 @@ import { Runnable, type ConfigurableSpec } from "../runnable.js";
 import type { RunType } from "../tracing/run.js";
 import { CallbackBridge } from "./bridge.js";
 import { fromLangChainValue, loadLangChainClasses, toLangChainValue, type LangChainClasses } from "./convert.js";
+import { checkModelInput, fromLangChainError } from "./errors.js";
 import { langChainInputSchema, langChainOutputSchema, langChainRunType } from "./schemas.js";
 
 /** What the adapter calls on a LangChain.js runnable (0.3.x and 1.x share it). */
@@ -88,9 +89,15 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
 
   override async invoke(input: RunInput, options?: RunnableConfig): Promise<RunOutput> {
     const config = ensureConfig(options);
+    checkModelInput(this.kind, input);
     const lc = await loadLangChainClasses();
     const bridge = this.bridgeFor(config, input, true, false);
-    const output = fromLangChainValue(await this.langchain.invoke(toLangChainValue(input, lc), langChainConfig(config, bridge))) as RunOutput;
+    let output: RunOutput;
+    try {
+      output = fromLangChainValue(await this.langchain.invoke(toLangChainValue(input, lc), langChainConfig(config, bridge))) as RunOutput;
+    } catch (error) {
+      throw fromLangChainError(error);
+    }
     if (this.kind === "chat_model") giveId(output, `run--${bridge?.rootId ?? config.runId ?? crypto.randomUUID()}-0`);
     bridge?.finishRoot(output);
     return output;
@@ -98,9 +105,15 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
 
   override async *_streamIterator(input: RunInput, options?: RunnableConfig): AsyncGenerator<RunOutput> {
     const config = ensureConfig(options);
+    checkModelInput(this.kind, input);
     const lc = await loadLangChainClasses();
     const bridge = this.bridgeFor(config, input, true, true);
-    const stream = await this.langchain.stream(toLangChainValue(input, lc), langChainConfig(config, bridge));
+    let stream: AsyncIterable<unknown>;
+    try {
+      stream = await this.langchain.stream(toLangChainValue(input, lc), langChainConfig(config, bridge));
+    } catch (error) {
+      throw fromLangChainError(error);
+    }
     yield* this.convertStream(stream, bridge);
   }
 
@@ -122,15 +135,28 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
     let output: unknown;
     let seen = false;
     let id: string | undefined;
-    for await (const chunk of stream) {
-      const value = fromLangChainValue(chunk);
-      if (this.kind === "chat_model") giveId(value, (id ??= `run--${bridge?.rootId ?? crypto.randomUUID()}`));
-      bridge?.rootChunk(value);
-      if (bridge !== undefined) {
-        output = seen ? concat(output, value) : value;
-        seen = true;
+    const iterator = stream[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        let next: IteratorResult<unknown>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          throw fromLangChainError(error);
+        }
+        if (next.done === true) break;
+        const value = fromLangChainValue(next.value);
+        if (this.kind === "chat_model") giveId(value, (id ??= `run--${bridge?.rootId ?? crypto.randomUUID()}`));
+        bridge?.rootChunk(value);
+        if (bridge !== undefined) {
+          output = seen ? concat(output, value) : value;
+          seen = true;
+        }
+        yield value as RunOutput;
       }
-      yield value as RunOutput;
+    } finally {
+      // An early exit (the consumer stopped, the client left) closes LangChain.js's stream too.
+      await iterator.return?.();
     }
     bridge?.finishRoot(output);
   }
