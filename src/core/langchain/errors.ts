@@ -1,6 +1,6 @@
 /**
  * LangChain.js's input errors as chainserve's one error shape. LangChain.js marks the errors
- * a caller's input causes with an `lc_error_code`; chainserve's own prompts and message
+ * a caller's input causes with an `lc_error_code` (a tool's bad arguments with their class); chainserve's own prompts and message
  * coercion answer the same mistakes with `BAD_REQUEST` (422), so these do too, rather than
  * reaching the client as a 500.
  */
@@ -17,9 +17,11 @@ const BAD_INPUT_CODES: ReadonlySet<string> = new Set(["INVALID_PROMPT_INPUT", "M
 export function fromLangChainError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const code = (error as { lc_error_code?: unknown }).lc_error_code;
-  if (typeof code !== "string" || !BAD_INPUT_CODES.has(code)) return error;
+  // A tool's arguments that fail its schema carry no code, only their class.
+  const toolInput = error.constructor.name === "ToolInputParsingException";
+  if (!toolInput && (typeof code !== "string" || !BAD_INPUT_CODES.has(code))) return error;
   // LangChain.js appends a troubleshooting link after a blank line; the first line is the message.
-  const message = error.message.split("\n")[0]?.trim() ?? code;
+  const message = error.message.split("\n")[0]?.trim() || "Invalid input";
   return new ChainserveError("BAD_REQUEST", message, { cause: error });
 }
 
