@@ -58,10 +58,13 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
   /** The wrapped LangChain.js runnable. */
   readonly langchain: LangChainCallable;
   private readonly kind: RunType;
+  private readonly classes: Partial<LangChainClasses> | undefined;
 
-  constructor(langchain: LangChainCallable) {
+  /** `classes`: the chain's own `@langchain/core` modules, when not the ones `import()` finds. */
+  constructor(langchain: LangChainCallable, classes?: Partial<LangChainClasses>) {
     super();
     this.langchain = langchain;
+    this.classes = classes;
     this.kind = langChainRunType(langchain);
     const schema = langChainInputSchema(langchain);
     if (schema !== undefined) this.inputSchema = schema.zod;
@@ -90,7 +93,7 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
   override async invoke(input: RunInput, options?: RunnableConfig): Promise<RunOutput> {
     const config = ensureConfig(options);
     checkModelInput(this.kind, input);
-    const lc = await loadLangChainClasses();
+    const lc = await this.langChainClasses();
     const bridge = this.bridgeFor(config, input, true, false);
     let output: RunOutput;
     try {
@@ -106,7 +109,7 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
   override async *_streamIterator(input: RunInput, options?: RunnableConfig): AsyncGenerator<RunOutput> {
     const config = ensureConfig(options);
     checkModelInput(this.kind, input);
-    const lc = await loadLangChainClasses();
+    const lc = await this.langChainClasses();
     const bridge = this.bridgeFor(config, input, true, true);
     let stream: AsyncIterable<unknown>;
     try {
@@ -125,7 +128,7 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
   }
 
   private async *transformLangChain(inputs: AsyncIterable<RunInput>, config: RunnableConfig): AsyncGenerator<RunOutput> {
-    const lc = await loadLangChainClasses();
+    const lc = await this.langChainClasses();
     const bridge = this.bridgeFor(config, undefined, false, true);
     const stream = (this.langchain.transform as NonNullable<LangChainCallable["transform"]>)(convertInputs(inputs, lc, bridge), langChainConfig(config, bridge));
     yield* this.convertStream(stream, bridge);
@@ -159,6 +162,15 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
       await iterator.return?.();
     }
     bridge?.finishRoot(output);
+  }
+
+  /** The classes inputs are built with: the ones given, the rest imported. */
+  private async langChainClasses(): Promise<LangChainClasses | undefined> {
+    const given = this.classes;
+    if (given?.messages !== undefined && given.promptValues !== undefined) return given as LangChainClasses;
+    const loaded = await loadLangChainClasses();
+    if (given === undefined) return loaded;
+    return { messages: given.messages ?? loaded?.messages ?? {}, promptValues: given.promptValues ?? loaded?.promptValues ?? {} };
   }
 
   private bridgeFor(config: RunnableConfig, input: unknown, inputKnown: boolean, selfReported: boolean): CallbackBridge | undefined {
