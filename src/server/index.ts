@@ -12,6 +12,7 @@
  */
 export { addRoutes } from "./add-routes.js";
 export { getPrincipal, PRINCIPAL_KEY } from "./auth.js";
+export { CORS_EXPOSED_HEADERS } from "./cors.js";
 export type { ApiKeyEntry, AuthOptions, AuthVerifier, Principal } from "./auth.js";
 export { chainservePlugin, getMountedChains } from "./plugin.js";
 export type { ChainservePluginOptions, MountedChain } from "./plugin.js";
