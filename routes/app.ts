@@ -10,6 +10,7 @@ import type { RunnableConfig } from "../src/index.js";
 import { pino, type DestinationStream, type LoggerOptions } from "pino";
 import { addRoutes, getMountedChains, type PerRequestConfigModifier } from "../src/server/index.js";
 import { buildOpenApiDocument, type OpenApiDocument } from "../src/server/openapi.js";
+import { authFromEnv, registerAccess, type AccessEnv } from "./access.js";
 import { DOCS_CSP, docsHtml } from "./docs.js";
 import { langChainRoutes } from "./lc-table.js";
 import { createRouteTable, type ChainRoute, type RouteEnv } from "./table.js";
@@ -17,7 +18,7 @@ import { createRouteTable, type ChainRoute, type RouteEnv } from "./table.js";
 /** Options of {@link buildApp}; everything defaults to the process environment. */
 export interface BuildAppOptions {
   /** Environment read for `LOG_LEVEL` and the OPENAI_* variables. @default process.env */
-  env?: RouteEnv & { LOG_LEVEL?: string | undefined };
+  env?: RouteEnv & AccessEnv & { LOG_LEVEL?: string | undefined };
   /** The chains to mount. @default createRouteTable(env) and langChainRoutes(env) */
   routes?: ChainRoute[];
   /**
@@ -59,9 +60,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     done();
   });
 
+  await registerAccess(app, env);
+  const auth = authFromEnv(env);
   const routes = options.routes ?? [...createRouteTable(env), ...(await langChainRoutes(env))];
   for (const route of routes) {
-    await addRoutes(app, route.runnable, { ...route.options, perRequestConfigModifier: logRunStart(route.options.perRequestConfigModifier) });
+    await addRoutes(app, route.runnable, { auth, ...route.options, perRequestConfigModifier: logRunStart(route.options.perRequestConfigModifier) });
   }
   const descriptions = new Map(routes.map((r) => [r.options.path.replace(/\/+$/, ""), r.description]));
 

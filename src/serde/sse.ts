@@ -71,14 +71,18 @@ export function encodeMetadataFrame(runId: string): string {
 }
 
 /**
- * The `error` frame, spaced like Python's `json.dumps`: `{"status_code": 500, "message": "…"}`.
+ * The `error` frame, spaced like Python's `json.dumps`: `{"status_code": 500, "message": "…"}`,
+ * plus `"retry_after": <seconds>` when known (a stream's head is sent already, so this is where
+ * a `Retry-After` goes; LangServe clients ignore the extra key).
  * The message must already be safe to show (never an exception's own text unless allowed).
  * @example
  * encodeErrorFrame(500, "Internal Server Error");
  * // 'event: error\r\ndata: {"status_code": 500, "message": "Internal Server Error"}\r\n\r\n'
  */
-export function encodeErrorFrame(statusCode: number, message: string): string {
-  return encodeSseFrame(SSE_EVENTS.ERROR, pythonJsonDumps({ status_code: statusCode, message }));
+export function encodeErrorFrame(statusCode: number, message: string, retryAfter?: number): string {
+  const body: Record<string, unknown> = { status_code: statusCode, message };
+  if (retryAfter !== undefined) body.retry_after = retryAfter;
+  return encodeSseFrame(SSE_EVENTS.ERROR, pythonJsonDumps(body));
 }
 
 /**

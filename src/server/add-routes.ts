@@ -9,6 +9,7 @@ import type { Runnable } from "../core/runnable.js";
 import { isLangChainRunnable, type LangChainRunnableLike } from "../core/langchain/detect.js";
 import { fromLangChain } from "../core/langchain/from-langchain.js";
 import { codeForStatus, errorBody } from "../serde/errors.js";
+import { installAuth, securityOf } from "./auth.js";
 import { batchHandler } from "./batch.js";
 import { sendHttpError, toHttpError } from "./error-mapper.js";
 import { invokeHandler } from "./invoke.js";
@@ -80,6 +81,7 @@ function record(mount: ResolvedOptions): MountedChain {
   };
   if (mount.inputSchema !== undefined) out.inputSchema = mount.inputSchema;
   if (mount.outputSchema !== undefined) out.outputSchema = mount.outputSchema;
+  if (mount.auth !== undefined) out.security = securityOf(mount.auth);
   for (const endpoint of mount.endpoints) {
     const method = endpoint.endsWith("_schema") ? "GET" : "POST";
     out.routes.push({ method, url: `${mount.fullPath}/${endpoint}`, endpoint });
@@ -103,6 +105,7 @@ async function chainRoutes(app: FastifyInstance, { mount, record }: ChainRoutesO
   app.addContentTypeParser("application/json", { parseAs: "string" }, asString);
   app.addContentTypeParser("*", { parseAs: "string" }, asString);
   app.setErrorHandler(chainErrorHandler);
+  if (mount.auth !== undefined) installAuth(app, mount.auth, mount.fullPath);
   for (const endpoint of mount.endpoints) {
     const method = endpoint.endsWith("_schema") ? "GET" : "POST";
     const handler = handlerFor(endpoint, mount, record);

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { ensureConfig, SIGNAL_RACED, withDeferredSignal, type RunnableConfig } from "../core/config.js";
 import type { RequestSignal } from "./request-signal.js";
+import { getPrincipal, PRINCIPAL_KEY } from "./auth.js";
 import { ChainserveError } from "../core/errors.js";
 import { validationError, type ValidationIssue } from "../serde/errors.js";
 import { fromZodIssues, issue } from "./issues.js";
@@ -206,6 +207,13 @@ function stampConfig(config: RunnableConfig, ctx: FinalizeContext): RunnableConf
       __langserve_version: mount.serverVersion,
       __langserve_endpoint: ctx.endpoint,
     });
+  }
+  if (mount.auth !== undefined) {
+    // Set after the modifier, like the other server keys: a client's `principal` never survives.
+    const principal = getPrincipal(request);
+    const entry = { [PRINCIPAL_KEY]: principal ?? null };
+    normal.metadata = merged(normal.metadata, entry);
+    normal.configurable = merged(normal.configurable, entry);
   }
   if (mount.fullPath !== "") normal.runName = mount.fullPath;
   else delete normal.runName;

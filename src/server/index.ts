@@ -11,6 +11,9 @@
  * await app.listen({ port: 8000 });
  */
 export { addRoutes } from "./add-routes.js";
+export { getPrincipal, PRINCIPAL_KEY } from "./auth.js";
+export { CORS_EXPOSED_HEADERS } from "./cors.js";
+export type { ApiKeyEntry, AuthOptions, AuthVerifier, Principal } from "./auth.js";
 export { chainservePlugin, getMountedChains } from "./plugin.js";
 export type { ChainservePluginOptions, MountedChain } from "./plugin.js";
 export { ENDPOINTS, ENDPOINT_SWITCHES } from "./options.js";

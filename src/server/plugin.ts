@@ -24,6 +24,8 @@ export interface MountedChain {
   routes: { method: "GET" | "POST"; url: string; endpoint: EndpointName }[];
   /** Config keys clients may set. */
   configKeys: ConfigKey[];
+  /** OpenAPI security of the mount (set by its `auth` option): schemes, the requirement, and the endpoints left public. */
+  security?: { schemes: Record<string, Record<string, unknown>>; requirement: Record<string, string[]>[]; publicEndpoints: EndpointName[] };
   inputJsonSchema: Record<string, unknown>;
   outputJsonSchema: Record<string, unknown>;
   configJsonSchema: Record<string, unknown>;

@@ -109,7 +109,7 @@ export async function streamSse(run: SseRun): Promise<void> {
     } else {
       const http = toHttpError(error, mount.errorMapper);
       logFailure(request, http, error, run.runId);
-      const frame = encodeErrorFrame(http.status, http.message);
+      const frame = encodeErrorFrame(http.status, http.message, http.retryAfter);
       writer.end(frame, isAscii(frame));
       outcome = "error";
     }
