@@ -9,6 +9,7 @@ import type { RunnableConfig } from "../core/config.js";
 import { validationError, type ValidationIssue } from "../serde/errors.js";
 import { decodeConfigHash } from "./config-hash.js";
 import { checkJsonDepth } from "./json-depth.js";
+import { ItemSignals } from "./item-signals.js";
 import { logFailure, replyRunError, sendHttpError, toHttpError } from "./error-mapper.js";
 import { clientConfig, finalizeConfig, type ClientConfig } from "./config-pipeline.js";
 import type { EndpointName, ResolvedOptions } from "./options.js";
@@ -75,6 +76,10 @@ export async function prepareBatch(request: FastifyRequest, mount: ResolvedOptio
   checkBodyDepth(request.body, mount);
   const { body, inputs, configs, perInput } = parseBatchBody(request.body);
   request.body = body;
+  const { maxBatchSize } = mount.hardening;
+  if (inputs.length > maxBatchSize) {
+    throw validationError(`A batch may hold at most ${maxBatchSize} inputs (maxBatchSize); got ${inputs.length}. Split it into smaller batches.`);
+  }
   const hash = configHash(request, mount);
   let clients: ClientConfig[];
   if (perInput) {
@@ -87,8 +92,9 @@ export async function prepareBatch(request: FastifyRequest, mount: ResolvedOptio
     clients = inputs.map((_, i) => (i === 0 ? shared : rest));
   }
   const runConfigs: RunConfig[] = [];
+  const items = new ItemSignals(signal);
   for (const client of clients) {
-    const config = finalizeConfig(client, { mount, request, endpoint: "batch", signal }, hookFailure);
+    const config = finalizeConfig(client, { mount, request, endpoint: "batch", signal: items.child() }, hookFailure);
     runConfigs.push(config instanceof Promise ? await config : config);
   }
   const issues: ValidationIssue[] = [];
