@@ -11,6 +11,7 @@ import { fromLangChain } from "../core/langchain/from-langchain.js";
 import { codeForStatus, errorBody } from "../serde/errors.js";
 import { installAuth, securityOf } from "./auth.js";
 import { batchHandler } from "./batch.js";
+import { configHashFallback, HASH_ROUTE_METHODS, type HashRouteTarget } from "./config-hash-route.js";
 import { sendHttpError, toHttpError } from "./error-mapper.js";
 import { invokeHandler } from "./invoke.js";
 import { resolveOptions, type AddRoutesOptions, type EndpointName, type ResolvedOptions } from "./options.js";
@@ -106,15 +107,19 @@ async function chainRoutes(app: FastifyInstance, { mount, record }: ChainRoutesO
   app.addContentTypeParser("*", { parseAs: "string" }, asString);
   app.setErrorHandler(chainErrorHandler);
   if (mount.auth !== undefined) installAuth(app, mount.auth, mount.fullPath);
+  const hashTargets = new Map<string, HashRouteTarget>();
   for (const endpoint of mount.endpoints) {
     const method = endpoint.endsWith("_schema") ? "GET" : "POST";
     const handler = handlerFor(endpoint, mount, record);
+    hashTargets.set(endpoint, { method, handler });
     const urls = mount.configHashes ? [`/${endpoint}`, `/c/:config_hash/${endpoint}`] : [`/${endpoint}`];
     for (const url of urls) {
       app.route({ method, url, handler, exposeHeadRoute: false });
       app.route({ method: OTHER_METHODS[method], url, handler: methodNotAllowed(method) });
     }
   }
+  // Config hashes longer than Fastify's maxParamLength land here (config-hash-route.ts).
+  if (mount.configHashes) app.route({ method: HASH_ROUTE_METHODS, url: "/c/*", handler: configHashFallback(hashTargets) });
 }
 
 /**

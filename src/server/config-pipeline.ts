@@ -7,9 +7,9 @@
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyRequest } from "fastify";
-import { ensureConfig, SIGNAL_RACED, withDeferredSignal, type RunnableConfig } from "../core/config.js";
 import type { RequestSignal } from "./request-signal.js";
 import { getPrincipal, PRINCIPAL_KEY } from "./auth.js";
+import { ensureConfig, SIGNAL_RACED, withDeferredSignal, type DeferredSignal, type RunnableConfig } from "../core/config.js";
 import { ChainserveError } from "../core/errors.js";
 import { validationError, type ValidationIssue } from "../serde/errors.js";
 import { fromZodIssues, issue } from "./issues.js";
@@ -142,8 +142,8 @@ export interface FinalizeContext {
   mount: ResolvedOptions;
   request: FastifyRequest;
   endpoint: EndpointName;
-  /** The request's run signal: the run's `config.signal`, built when first read. */
-  signal: RequestSignal;
+  /** The run's signal (the request's, or a batch item's): `config.signal`, built when first read. */
+  signal: DeferredSignal;
 }
 
 /**

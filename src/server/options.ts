@@ -9,6 +9,7 @@ import { ChainserveError, type ErrorCode } from "../core/errors.js";
 import type { RunnableConfig } from "../core/config.js";
 import { isRunnable, type ConfigurableSpec, type Runnable } from "../core/runnable.js";
 import { resolveAuth, type AuthRouteOptions, type ResolvedAuth } from "./auth.js";
+import { resolveHardening, type HardeningOptions, type ResolvedHardening } from "./options-hardening.js";
 
 /** Endpoints served per mount; also the names `enabledEndpoints` / `disabledEndpoints` take. */
 export const ENDPOINTS = [
@@ -73,7 +74,7 @@ export type PerRequestConfigModifier = (
 ) => RunnableConfig | undefined | void | Promise<RunnableConfig | undefined | void>;
 
 /** Options of `addRoutes`. */
-export interface AddRoutesOptions extends AuthRouteOptions {
+export interface AddRoutesOptions extends AuthRouteOptions, HardeningOptions {
   /** Mount path: `""` or starting with `/`; a trailing slash is removed. */
   path: string;
   /** Input schema for validation and `/input_schema`. @default runnable.inputSchema, else any JSON */
@@ -120,6 +121,8 @@ export interface ResolvedOptions {
   serverVersion: string;
   /** The mount's `auth` (auth.ts), when it has one. */
   auth: ResolvedAuth | undefined;
+  /** Limits on what a request or connection may cost (options-hardening.ts). */
+  hardening: ResolvedHardening;
 }
 
 const fail = (message: string): never => {
@@ -222,5 +225,6 @@ export function resolveOptions(runnable: unknown, options: AddRoutesOptions, pre
     configurableSpecs: specs,
     serverVersion: packageVersion,
     auth: resolveAuth(options.auth),
+    hardening: resolveHardening(options),
   };
 }
