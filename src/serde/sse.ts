@@ -73,12 +73,14 @@ export function encodeMetadataFrame(runId: string): string {
 /**
  * The `error` frame, spaced like Python's `json.dumps`: `{"status_code": 500, "message": "…"}`.
  * The message must already be safe to show (never an exception's own text unless allowed).
+ * `code`, when given, is added after them (the terminal frames of timeouts and the drain carry
+ * it, so clients can tell SHUTTING_DOWN from another 503; LangServe clients ignore it).
  * @example
  * encodeErrorFrame(500, "Internal Server Error");
  * // 'event: error\r\ndata: {"status_code": 500, "message": "Internal Server Error"}\r\n\r\n'
  */
-export function encodeErrorFrame(statusCode: number, message: string): string {
-  return encodeSseFrame(SSE_EVENTS.ERROR, pythonJsonDumps({ status_code: statusCode, message }));
+export function encodeErrorFrame(statusCode: number, message: string, code?: string): string {
+  return encodeSseFrame(SSE_EVENTS.ERROR, pythonJsonDumps({ status_code: statusCode, message, code }));
 }
 
 /**
