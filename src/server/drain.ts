@@ -1,6 +1,7 @@
 /**
- * Graceful shutdown (issue #14): readiness flips to 503 and new runs are refused with
- * SHUTTING_DOWN, the listener stops accepting, runs in flight get a grace period to finish,
+ * Graceful shutdown (issue #14): readiness flips to 503 (optionally for a while before the
+ * rest, for load balancers to notice), the listener stops accepting and new runs on open
+ * connections are refused with SHUTTING_DOWN, runs in flight get a grace period to finish,
  * and whatever is still running then is ended with SHUTTING_DOWN: a 503 JSON error for an
  * invoke or batch, one terminal `event: error` frame for a stream, so that no client sees a
  * silent cut. Only at the deadline is any connection still open destroyed.
@@ -13,6 +14,11 @@ import { lifecycleOf, shuttingDown } from "./lifecycle.js";
 export interface CloseGracefullyOptions {
   /** Milliseconds by which the app is closed; connections still open then are destroyed. @default 10000 */
   deadlineMs?: number;
+  /**
+   * Milliseconds between readiness turning 503 and the listener closing, for load balancers to
+   * notice; new requests are still served meanwhile. Counted in `deadlineMs`. @default 0
+   */
+  unreadyDelayMs?: number;
   /**
    * Milliseconds runs in flight (streams included) may keep going before they are ended with
    * SHUTTING_DOWN. @default deadlineMs minus 1 s (minus half of it when that is under 2 s)
@@ -53,10 +59,13 @@ function positive(value: unknown, name: string): number | undefined {
 export async function closeGracefully(app: FastifyInstance<any, any, any, any, any>, options: CloseGracefullyOptions = {}): Promise<CloseReport> {
   const deadlineMs = positive(options.deadlineMs, "deadlineMs") ?? 10_000;
   const graceMs = Math.min(deadlineMs, positive(options.graceMs, "graceMs") ?? deadlineMs - Math.min(1_000, deadlineMs / 2));
+  const unreadyDelayMs = Math.min(graceMs, positive(options.unreadyDelayMs, "unreadyDelayMs") ?? 0);
   const instance = app as unknown as FastifyInstance;
   const started = Date.now();
   const lifecycle = lifecycleOf(instance);
   lifecycle.startDrain();
+  if (unreadyDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, unreadyDelayMs));
+  lifecycle.startClosing();
   const report: CloseReport = { durationMs: 0, runsAtStart: lifecycle.runs.size, stopped: 0, forced: false };
   const server = instance.server;
   const timers: NodeJS.Timeout[] = [];
@@ -69,10 +78,10 @@ export async function closeGracefully(app: FastifyInstance<any, any, any, any, a
         report.stopped++;
         run.stop(shuttingDown());
       }
-    }, graceMs),
+    }, graceMs - unreadyDelayMs),
   );
   const deadline = new Promise<"deadline">((resolve) => {
-    timers.push(setTimeout(() => resolve("deadline"), deadlineMs));
+    timers.push(setTimeout(() => resolve("deadline"), deadlineMs - unreadyDelayMs));
   });
   const closing = instance.close().then(
     () => "closed" as const,

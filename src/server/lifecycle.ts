@@ -17,23 +17,31 @@ export interface Stoppable {
 
 /** The drain state of one server. */
 export class Lifecycle {
-  /** True from the moment a graceful close starts: `/ready` answers 503, new runs are refused. */
+  /** True from the moment a graceful close starts: `/ready` answers 503. */
   draining = false;
+  /** True once the listener is closing: new runs are refused with SHUTTING_DOWN. */
+  closing = false;
   /** Runs in flight (admitted, not yet finished). */
   readonly runs = new Set<Stoppable>();
-  readonly #onDrain = new Set<() => void>();
+  readonly #onClosing = new Set<() => void>();
 
-  /** Calls `listener` once, when the drain starts. */
-  onDrain(listener: () => void): void {
-    this.#onDrain.add(listener);
+  /** Calls `listener` once, when the server starts closing. */
+  onClosing(listener: () => void): void {
+    this.#onClosing.add(listener);
   }
 
-  /** Starts draining (idempotent). */
+  /** Marks the server draining (idempotent). */
   startDrain(): void {
-    if (this.draining) return;
     this.draining = true;
-    for (const listener of this.#onDrain) listener();
-    this.#onDrain.clear();
+  }
+
+  /** Marks the server closing (idempotent): new runs are refused, queued requests too. */
+  startClosing(): void {
+    if (this.closing) return;
+    this.draining = true;
+    this.closing = true;
+    for (const listener of this.#onClosing) listener();
+    this.#onClosing.clear();
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The admission step every run of one mount goes through after its request was validated:
- * refused while the server drains, queued or refused by the mount's run gate, then given its
+ * refused once the server is closing, queued or refused by the mount's run gate, then given its
  * deadline (`runTimeoutMs`, and `maxStreamDurationMs` for streams) and registered with the
  * server's lifecycle so that a graceful close can stop it.
  *
@@ -50,7 +50,7 @@ export class MountGuard {
     if (limits.maxConcurrentRuns !== undefined) {
       const gate = new RunGate({ max: limits.maxConcurrentRuns, maxQueued: limits.maxQueuedRuns, timeoutMs: limits.queueTimeoutMs });
       this.#gate = gate;
-      this.#lifecycle.onDrain(() => gate.rejectAll(shuttingDown()));
+      this.#lifecycle.onClosing(() => gate.rejectAll(shuttingDown()));
     }
   }
 
@@ -71,7 +71,7 @@ export class MountGuard {
    * when it waits; throws (or rejects with) a {@link RunRefused}.
    */
   admit(scope: RunScope, reply: FastifyReply, endpoint: EndpointName): void | Promise<void> {
-    if (this.#lifecycle.draining) throw new RunRefused(shuttingDown());
+    if (this.#lifecycle.closing) throw new RunRefused(shuttingDown());
     const gate = this.#gate;
     if (gate === undefined || gate.tryAcquire()) {
       this.#start(scope);
@@ -79,7 +79,7 @@ export class MountGuard {
     }
     return gate.wait(reply.raw).then(
       () => {
-        if (this.#lifecycle.draining) {
+        if (this.#lifecycle.closing) {
           gate.release();
           throw new RunRefused(shuttingDown());
         }
