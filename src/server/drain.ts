@@ -30,7 +30,7 @@ export interface CloseGracefullyOptions {
 export interface CloseReport {
   /** Milliseconds from the call until the app was closed. */
   durationMs: number;
-  /** Runs in flight when the drain started. */
+  /** Runs in flight when the listener closed. */
   runsAtStart: number;
   /** Runs ended with SHUTTING_DOWN at the end of the grace period. */
   stopped: number;
@@ -51,7 +51,7 @@ function positive(value: unknown, name: string): number | undefined {
 
 /**
  * Closes `app` gracefully (see the module comment); resolves once it is closed, never rejects
- * for what clients do. Call it once; `handleShutdownSignals` calls it on SIGTERM / SIGINT.
+ * for what clients do (only when an onClose hook of the app fails). Call it once; `handleShutdownSignals` calls it on SIGTERM / SIGINT.
  * @example
  * const report = await closeGracefully(app, { deadlineMs: 30_000 });
  * if (report.forced) app.log.warn(report, "connections were cut at the deadline");
@@ -83,13 +83,7 @@ export async function closeGracefully(app: FastifyInstance<any, any, any, any, a
   const deadline = new Promise<"deadline">((resolve) => {
     timers.push(setTimeout(() => resolve("deadline"), deadlineMs - unreadyDelayMs));
   });
-  const closing = instance.close().then(
-    () => "closed" as const,
-    (error: unknown) => {
-      instance.log.error({ err: error }, "error while closing");
-      return "closed" as const;
-    },
-  );
+  const closing = instance.close().then(() => "closed" as const);
   try {
     if ((await Promise.race([closing, deadline])) === "deadline") {
       report.forced = true;

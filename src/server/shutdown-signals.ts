@@ -12,8 +12,9 @@ export interface ShutdownSignalsOptions extends CloseGracefullyOptions {
   /** Signals that start the graceful close. @default ["SIGTERM", "SIGINT"] */
   signals?: readonly NodeJS.Signals[];
   /**
-   * Exit the process when the close is over: 0 when it was graceful, 1 when connections had to
-   * be destroyed at the deadline or closing failed. Off, `process.exitCode` is set instead.
+   * Exit the process when the close is over: 0, or 1 when closing the app failed (an onClose
+   * hook threw). Connections destroyed at the deadline are logged as a warning, not a failure:
+   * every run had its SHUTTING_DOWN answer by then. Off, `process.exitCode` is set instead.
    * @default true
    */
   exit?: boolean;
@@ -50,8 +51,10 @@ export function handleShutdownSignals(app: FastifyInstance<any, any, any, any, a
     if (exit) setTimeout(() => process.exit(1), deadlineMs + 2_000).unref();
     closeGracefully(app, options).then(
       (report) => {
-        instance.log.info({ duration_ms: report.durationMs, runs: report.runsAtStart, stopped: report.stopped, forced: report.forced }, "closed");
-        finish(report.forced ? 1 : 0);
+        const fields = { duration_ms: report.durationMs, runs: report.runsAtStart, stopped: report.stopped, forced: report.forced };
+        if (report.forced) instance.log.warn(fields, "closed; connections still open at the deadline were destroyed");
+        else instance.log.info(fields, "closed");
+        finish(0);
       },
       (error: unknown) => {
         instance.log.error({ err: error }, "error while closing");

@@ -127,7 +127,7 @@ describe("SIGTERM drain", () => {
     expect(invoked).toEqual(Array.from({ length: 5 }, () => ({ status: 200, body: expect.objectContaining({ output: "done" }) })));
     expect(code, app.output()).toBe(0);
     const closed = app.output().split("\n").find((line) => line.includes('"msg":"closed"'));
-    expect(JSON.parse(closed ?? "{}")).toMatchObject({ forced: false, stopped: 50 });
+    expect(JSON.parse(closed ?? "{}")).toMatchObject({ forced: false, stopped: 50, runs: 105 });
     expect((JSON.parse(closed ?? "{}") as { duration_ms: number }).duration_ms).toBeLessThan(DEADLINE_MS);
   }, 60_000);
 });
