@@ -1,14 +1,15 @@
 /**
  * The example app: a Fastify instance with the route table mounted, plus `GET /` (the
- * mounted chains), `GET /health`, `GET /openapi.json` and the `/docs` page. No `listen()`
- * here — routes/main.ts does that — so tests can build the app and inject or listen on port 0.
+ * mounted chains), `GET /health` and `GET /ready`, `GET /openapi.json` and the `/docs` page.
+ * No `listen()` here — routes/main.ts does that — so tests can build the app and inject or
+ * listen on port 0.
  */
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import type { RunnableConfig } from "../src/index.js";
 import { pino, type DestinationStream, type LoggerOptions } from "pino";
-import { addRoutes, getMountedChains, type PerRequestConfigModifier } from "../src/server/index.js";
+import { addRoutes, getMountedChains, healthPlugin, type PerRequestConfigModifier } from "../src/server/index.js";
 import { buildOpenApiDocument, type OpenApiDocument } from "../src/server/openapi.js";
 import { authFromEnv, registerAccess, type AccessEnv } from "./access.js";
 import { DOCS_CSP, docsHtml } from "./docs.js";
@@ -81,8 +82,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       routes: chain.routes.map((r) => `${r.method} ${r.url}`),
     })),
   }));
-  // Probed every few seconds by orchestrators: only problems are worth a log line.
-  app.get("/health", { logLevel: "warn" }, async () => ({ status: "ok" }));
+  // GET /health (liveness) and GET /ready (readiness: 503 while draining), logged at warn only.
+  await app.register(healthPlugin);
 
   let document: OpenApiDocument | undefined;
   app.get("/openapi.json", async () => (document ??= buildOpenApiDocument(app, APP_INFO)));

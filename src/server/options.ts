@@ -10,6 +10,7 @@ import type { RunnableConfig } from "../core/config.js";
 import { isRunnable, type ConfigurableSpec, type Runnable } from "../core/runnable.js";
 import { resolveAuth, type AuthRouteOptions, type ResolvedAuth } from "./auth.js";
 import { resolveHardening, type HardeningOptions, type ResolvedHardening } from "./options-hardening.js";
+import { resolveLimits, type LimitOptions, type ResolvedLimits } from "./options-limits.js";
 
 /** Endpoints served per mount; also the names `enabledEndpoints` / `disabledEndpoints` take. */
 export const ENDPOINTS = [
@@ -74,7 +75,7 @@ export type PerRequestConfigModifier = (
 ) => RunnableConfig | undefined | void | Promise<RunnableConfig | undefined | void>;
 
 /** Options of `addRoutes`. */
-export interface AddRoutesOptions extends AuthRouteOptions, HardeningOptions {
+export interface AddRoutesOptions extends AuthRouteOptions, HardeningOptions, LimitOptions {
   /** Mount path: `""` or starting with `/`; a trailing slash is removed. */
   path: string;
   /** Input schema for validation and `/input_schema`. @default runnable.inputSchema, else any JSON */
@@ -123,6 +124,8 @@ export interface ResolvedOptions {
   auth: ResolvedAuth | undefined;
   /** Limits on what a request or connection may cost (options-hardening.ts). */
   hardening: ResolvedHardening;
+  /** Run limits and timeouts (options-limits.ts). */
+  limits: ResolvedLimits;
 }
 
 const fail = (message: string): never => {
@@ -226,5 +229,6 @@ export function resolveOptions(runnable: unknown, options: AddRoutesOptions, pre
     serverVersion: packageVersion,
     auth: resolveAuth(options.auth),
     hardening: resolveHardening(options),
+    limits: resolveLimits(options),
   };
 }

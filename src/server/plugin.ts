@@ -33,6 +33,8 @@ export interface MountedChain {
   inputSchema?: z.ZodType;
   /** The zod output schema, when there is one. */
   outputSchema?: z.ZodType;
+  /** Live load of the mount (runs in flight, requests queued by `maxConcurrentRuns`), for metrics. */
+  load?: { active(): number; queued(): number };
 }
 
 /** Options of {@link chainservePlugin}. */

@@ -10,6 +10,7 @@ import { isBuffered } from "../core/tracing/pump.js";
 import { encodeErrorFrame, SSE_END_FRAME } from "../serde/sse.js";
 import { logFailure, toHttpError } from "./error-mapper.js";
 import type { EndpointName, ResolvedOptions } from "./options.js";
+import type { RunScope } from "./run-scope.js";
 import { SseWriter } from "./sse-writer.js";
 import { isAscii, nonAsciiCount } from "./chunk-json.js";
 
@@ -18,6 +19,8 @@ export interface SseRun {
   request: FastifyRequest;
   reply: FastifyReply;
   mount: ResolvedOptions;
+  /** The admitted run: stopping it (timeout, drain deadline) ends the stream with one terminal frame. */
+  scope: RunScope;
   endpoint: EndpointName;
   runId: string;
   /** Produces the items; its `return()` is called when the client goes away. */
@@ -65,12 +68,23 @@ export async function streamSse(run: SseRun): Promise<void> {
     // A header a hook set may be invalid; nothing was sent, and nothing sensible can be.
     logFailure(request, toHttpError(error), error, run.runId);
     reply.raw.destroy();
+    run.scope.finish();
     return;
   }
   let iterator: AsyncIterator<unknown> | undefined;
   let done = false;
   let items = 0;
   let outcome = "completed";
+  let stopped = false;
+  // A stop ends the response here and now: the loop below may be parked in a run that ignores
+  // its signal and never yields again, and the client must not wait for it.
+  run.scope.onStop = (error) => {
+    stopped = true;
+    const frame = encodeErrorFrame(error.status, error.message, { code: error.code });
+    writer.end(frame, isAscii(frame));
+    iterator?.return?.()?.catch(() => undefined);
+    request.log.info({ run_id: run.runId, endpoint: run.endpoint, items, outcome: error.code.toLowerCase() }, "stream stopped");
+  };
   try {
     iterator = run.source();
     // stream_log / stream_events sources hold bursts of items already made (a tracer emits
@@ -82,7 +96,7 @@ export async function streamSse(run: SseRun): Promise<void> {
         done = true;
         break;
       }
-      if (writer.closed) break;
+      if (writer.closed || stopped) break;
       const before = nonAsciiCount();
       let frame = run.encode(result.value);
       let ascii = true;
@@ -99,17 +113,19 @@ export async function streamSse(run: SseRun): Promise<void> {
       }
       const ok = writer.write(frame, ascii && nonAsciiCount() === before);
       if (!ok) await writer.ready();
-      if (writer.closed) break;
+      if (writer.closed || stopped) break;
     }
+    if (stopped) return;
     if (writer.closed) outcome = "disconnected";
     else writer.end(SSE_END_FRAME, true);
   } catch (error) {
+    if (stopped) return;
     if (writer.closed) {
       outcome = "disconnected";
     } else {
       const http = toHttpError(error, mount.errorMapper);
       logFailure(request, http, error, run.runId);
-      const frame = encodeErrorFrame(http.status, http.message, http.retryAfter);
+      const frame = encodeErrorFrame(http.status, http.message, { retryAfter: http.retryAfter });
       writer.end(frame, isAscii(frame));
       outcome = "error";
     }
@@ -121,6 +137,7 @@ export async function streamSse(run: SseRun): Promise<void> {
       iterator?.return?.()?.catch(() => undefined);
     }
     writer.end();
+    run.scope.finish();
   }
   request.log.info({ run_id: run.runId, endpoint: run.endpoint, items, outcome }, "stream finished");
 }
