@@ -14,6 +14,7 @@ import { sendHttpError, toHttpError } from "./error-mapper.js";
 import { invokeHandler } from "./invoke.js";
 import { resolveOptions, type AddRoutesOptions, type EndpointName, type ResolvedOptions } from "./options.js";
 import { chainservePlugin, ensureState, stateOf, type MountedChain } from "./plugin.js";
+import { runProbeHook } from "./observability/run-probe.js";
 import { configJsonSchema, inputJsonSchema, outputJsonSchema, schemaHandler } from "./schemas.js";
 import { streamEventsHandler } from "./stream-events.js";
 import { streamLogHandler } from "./stream-log.js";
@@ -106,9 +107,10 @@ async function chainRoutes(app: FastifyInstance, { mount, record }: ChainRoutesO
   for (const endpoint of mount.endpoints) {
     const method = endpoint.endsWith("_schema") ? "GET" : "POST";
     const handler = handlerFor(endpoint, mount, record);
+    const onRequest = runProbeHook(app, mount, endpoint); // run-end log, metrics (observability/)
     const urls = mount.configHashes ? [`/${endpoint}`, `/c/:config_hash/${endpoint}`] : [`/${endpoint}`];
     for (const url of urls) {
-      app.route({ method, url, handler, exposeHeadRoute: false });
+      app.route(onRequest === undefined ? { method, url, handler, exposeHeadRoute: false } : { method, url, handler, exposeHeadRoute: false, onRequest });
       app.route({ method: OTHER_METHODS[method], url, handler: methodNotAllowed(method) });
     }
   }

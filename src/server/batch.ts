@@ -8,6 +8,7 @@ import { toLangServe } from "../serde/lc-json.js";
 import { replyRunError } from "./error-mapper.js";
 import type { ResolvedOptions } from "./options.js";
 import { RequestSignal } from "./request-signal.js";
+import { noteOutput } from "./observability/run-probe.js";
 import { prepareBatch, replyPrepareError, type PreparedBatch } from "./prepare.js";
 
 /** The batch handler for `mount`. */
@@ -23,6 +24,7 @@ export function batchHandler(mount: ResolvedOptions) {
     const runIds = run.configs.map((c) => c.runId);
     try {
       const outputs = run.inputs.length === 0 ? [] : await mount.runnable.batch(run.inputs, run.configs);
+      noteOutput(request, outputs, true); // observability: tokens, logged output
       const serialized = outputs.map((o) => toLangServe(o, { concretePromptValues: true }) ?? null);
       return reply.header("content-type", "application/json").send(JSON.stringify(batchResponse(serialized, runIds)));
     } catch (error) {

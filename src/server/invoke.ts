@@ -5,6 +5,7 @@ import { toLangServe } from "../serde/lc-json.js";
 import { replyRunError } from "./error-mapper.js";
 import type { ResolvedOptions } from "./options.js";
 import { RequestSignal } from "./request-signal.js";
+import { noteOutput } from "./observability/run-probe.js";
 import { prepareSingle, replyPrepareError, type PreparedRun } from "./prepare.js";
 
 /** The invoke handler for `mount`. */
@@ -21,6 +22,7 @@ export function invokeHandler(mount: ResolvedOptions) {
     const runId = run.config.runId;
     try {
       const output = await mount.runnable.invoke(run.input, run.config);
+      noteOutput(request, output, false); // observability: tokens, logged output
       // A root chat prompt value is typed on invoke (LangServe's declared-output quirk, §3.1).
       const body = JSON.stringify(invokeResponse(toLangServe(output, { concretePromptValues: true }) ?? null, runId));
       return reply.header("content-type", "application/json").send(body);

@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { ChainserveError, type ErrorCode } from "../core/errors.js";
 import type { RunnableConfig } from "../core/config.js";
 import { isRunnable, type ConfigurableSpec, type Runnable } from "../core/runnable.js";
+import { resolveRunLog, resolveTracing, type ObservabilityRouteOptions, type ResolvedRunLog } from "./observability/run-log.js";
 
 /** Endpoints served per mount; also the names `enabledEndpoints` / `disabledEndpoints` take. */
 export const ENDPOINTS = [
@@ -72,7 +73,7 @@ export type PerRequestConfigModifier = (
 ) => RunnableConfig | undefined | void | Promise<RunnableConfig | undefined | void>;
 
 /** Options of `addRoutes`. */
-export interface AddRoutesOptions {
+export interface AddRoutesOptions extends ObservabilityRouteOptions {
   /** Mount path: `""` or starting with `/`; a trailing slash is removed. */
   path: string;
   /** Input schema for validation and `/input_schema`. @default runnable.inputSchema, else any JSON */
@@ -117,6 +118,9 @@ export interface ResolvedOptions {
   pingIntervalMs: number;
   configurableSpecs: ReadonlyMap<string, ConfigurableSpec>;
   serverVersion: string;
+  /** The run-end log line (observability/run-log.ts) and whether runs are traced with OpenTelemetry. */
+  runLog: ResolvedRunLog;
+  tracing: boolean | "all";
 }
 
 const fail = (message: string): never => {
@@ -218,5 +222,7 @@ export function resolveOptions(runnable: unknown, options: AddRoutesOptions, pre
     pingIntervalMs: ping,
     configurableSpecs: specs,
     serverVersion: packageVersion,
+    runLog: resolveRunLog(options.runLog),
+    tracing: resolveTracing(options.tracing),
   };
 }

@@ -31,6 +31,8 @@ export interface MountedChain {
   inputSchema?: z.ZodType;
   /** The zod output schema, when there is one. */
   outputSchema?: z.ZodType;
+  /** Live run counts of the mount's run gate, when it has one (read by metrics). */
+  load?: { active(): number; queued(): number };
 }
 
 /** Options of {@link chainservePlugin}. */
