@@ -3,7 +3,7 @@
  * `prefix` = the mount path. Encapsulation keeps this chain's body parser (JSON whatever the
  * Content-Type) and error handler away from the rest of the app.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteOptions } from "fastify";
 import { ChainserveError } from "../core/errors.js";
 import type { Runnable } from "../core/runnable.js";
 import { isLangChainRunnable, type LangChainRunnableLike } from "../core/langchain/detect.js";
@@ -17,6 +17,7 @@ import { invokeHandler } from "./invoke.js";
 import { MountGuard } from "./mount-guard.js";
 import { resolveOptions, type AddRoutesOptions, type EndpointName, type ResolvedOptions } from "./options.js";
 import { chainservePlugin, ensureState, stateOf, type MountedChain } from "./plugin.js";
+import { runProbeHook } from "./observability/run-probe.js";
 import { configJsonSchema, inputJsonSchema, outputJsonSchema, schemaHandler } from "./schemas.js";
 import { streamEventsHandler } from "./stream-events.js";
 import { streamLogHandler } from "./stream-log.js";
@@ -116,10 +117,14 @@ async function chainRoutes(app: FastifyInstance, { mount, record, guard }: Chain
     const method = endpoint.endsWith("_schema") ? "GET" : "POST";
     const handler = handlerFor(endpoint, mount, record, guard);
     hashTargets.set(endpoint, { method, handler });
+    const onRequest = runProbeHook(app, mount, endpoint); // run-end log, metrics (observability/)
     const urls = mount.configHashes ? [`/${endpoint}`, `/c/:config_hash/${endpoint}`] : [`/${endpoint}`];
     const bodyLimit = mount.limits.bodyLimit;
     for (const url of urls) {
-      app.route(bodyLimit === undefined ? { method, url, handler, exposeHeadRoute: false } : { method, url, handler, exposeHeadRoute: false, bodyLimit });
+      const route: RouteOptions = { method, url, handler, exposeHeadRoute: false };
+      if (bodyLimit !== undefined) route.bodyLimit = bodyLimit;
+      if (onRequest !== undefined) route.onRequest = onRequest;
+      app.route(route);
       app.route({ method: OTHER_METHODS[method], url, handler: methodNotAllowed(method) });
     }
   }

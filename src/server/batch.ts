@@ -9,6 +9,7 @@ import { replyRunError } from "./error-mapper.js";
 import type { MountGuard } from "./mount-guard.js";
 import type { ResolvedOptions } from "./options.js";
 import { prepareBatch, replyPrepareError, type PreparedBatch, type RunConfig } from "./prepare.js";
+import { noteOutput } from "./observability/run-probe.js";
 
 /**
  * How many items run at once: `maxBatchConcurrency`, lowered by a `maxConcurrency` in the
@@ -40,6 +41,7 @@ export function batchHandler(mount: ResolvedOptions, guard: MountGuard) {
     try {
       const outputs = run.inputs.length === 0 ? [] : await mount.runnable.batch(run.inputs, run.configs, { maxConcurrency: batchConcurrency(run.configs, mount) });
       if (scope.stopped !== undefined) return reply;
+      noteOutput(request, outputs, true); // observability: tokens, logged output
       const serialized = outputs.map((o) => toLangServe(o, { concretePromptValues: true }) ?? null);
       return reply.header("content-type", "application/json").send(JSON.stringify(batchResponse(serialized, runIds)));
     } catch (error) {

@@ -25,6 +25,9 @@ export type { MountLoad } from "./mount-guard.js";
 export { chainservePlugin, getMountedChains } from "./plugin.js";
 export type { ChainservePluginOptions, MountedChain } from "./plugin.js";
 export { ENDPOINTS, ENDPOINT_SWITCHES } from "./options.js";
+export { chainserveMetrics } from "./observability/metrics.js";
+export type { ChainserveMetrics, ChainserveMetricsOptions } from "./observability/metrics.js";
+export type { ObservabilityRouteOptions, RunLogOptions } from "./observability/run-log.js";
 export type {
   AddRoutesOptions,
   ConfigKey,

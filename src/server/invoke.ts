@@ -5,6 +5,7 @@ import { toLangServe } from "../serde/lc-json.js";
 import { replyRunError } from "./error-mapper.js";
 import type { MountGuard } from "./mount-guard.js";
 import type { ResolvedOptions } from "./options.js";
+import { noteOutput } from "./observability/run-probe.js";
 import { prepareSingle, replyPrepareError, type PreparedRun } from "./prepare.js";
 
 /** The invoke handler for `mount`; `guard` admits its runs (limits, drain). */
@@ -25,6 +26,7 @@ export function invokeHandler(mount: ResolvedOptions, guard: MountGuard) {
       const output = await mount.runnable.invoke(run.input, run.config);
       // Stopped (timeout, drain deadline): the client has its error already.
       if (scope.stopped !== undefined) return reply;
+      noteOutput(request, output, false); // observability: tokens, logged output
       // A root chat prompt value is typed on invoke (LangServe's declared-output quirk, §3.1).
       const body = JSON.stringify(invokeResponse(toLangServe(output, { concretePromptValues: true }) ?? null, runId));
       return reply.header("content-type", "application/json").send(body);

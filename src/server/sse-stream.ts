@@ -13,6 +13,7 @@ import type { EndpointName, ResolvedOptions } from "./options.js";
 import type { RunScope } from "./run-scope.js";
 import { SseWriter } from "./sse-writer.js";
 import { isAscii, nonAsciiCount } from "./chunk-json.js";
+import { noteStreamItem, noteStreamOpen, probeOf } from "./observability/run-probe.js";
 
 /** What one SSE run needs. */
 export interface SseRun {
@@ -60,10 +61,12 @@ function headersFor(reply: FastifyReply): OutgoingHttpHeaders {
 /** Streams `run.source()` as SSE frames; resolves when the response is over. Never throws. */
 export async function streamSse(run: SseRun): Promise<void> {
   const { reply, request, mount } = run;
+  const probe = probeOf(request); // observability: first chunk, chunks, tokens, error code
   const writer = new SseWriter(reply.raw, { pingIntervalMs: mount.pingIntervalMs });
   reply.hijack();
   try {
     writer.open(200, headersFor(reply));
+    noteStreamOpen(probe);
   } catch (error) {
     // A header a hook set may be invalid; nothing was sent, and nothing sensible can be.
     logFailure(request, toHttpError(error), error, run.runId);
@@ -105,8 +108,10 @@ export async function streamSse(run: SseRun): Promise<void> {
         ascii = isAscii(run.firstFrame);
       }
       items++;
+      noteStreamItem(probe, result.value);
       if (buffered !== undefined) {
         for (const item of buffered.takeBuffered()) {
+          noteStreamItem(probe, item);
           frame += run.encode(item);
           items++;
         }
@@ -125,6 +130,7 @@ export async function streamSse(run: SseRun): Promise<void> {
     } else {
       const http = toHttpError(error, mount.errorMapper);
       logFailure(request, http, error, run.runId);
+      if (probe !== undefined) probe.code = http.code;
       const frame = encodeErrorFrame(http.status, http.message, { retryAfter: http.retryAfter });
       writer.end(frame, isAscii(frame));
       outcome = "error";
@@ -139,5 +145,6 @@ export async function streamSse(run: SseRun): Promise<void> {
     writer.end();
     run.scope.finish();
   }
-  request.log.info({ run_id: run.runId, endpoint: run.endpoint, items, outcome }, "stream finished");
+  // The run-end line at info is observability/run-log.ts's.
+  request.log.debug({ run_id: run.runId, endpoint: run.endpoint, items, outcome }, "stream finished");
 }
