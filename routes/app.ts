@@ -11,6 +11,7 @@ import { pino, type DestinationStream, type LoggerOptions } from "pino";
 import { addRoutes, getMountedChains, type PerRequestConfigModifier } from "../src/server/index.js";
 import { buildOpenApiDocument, type OpenApiDocument } from "../src/server/openapi.js";
 import { DOCS_CSP, docsHtml } from "./docs.js";
+import { INDEX_CSP, indexHtml, wantsHtml } from "./index-page.js";
 import { langChainRoutes } from "./lc-table.js";
 import { createRouteTable, type ChainRoute, type RouteEnv } from "./table.js";
 
@@ -65,7 +66,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }
   const descriptions = new Map(routes.map((r) => [r.options.path.replace(/\/+$/, ""), r.description]));
 
-  app.get("/", async () => ({
+  app.get("/", async (request, reply) => {
+    if (wantsHtml(request.headers.accept)) {
+      return reply.type("text/html; charset=utf-8").header("content-security-policy", INDEX_CSP).send(indexHtml(APP_INFO.title, getMountedChains(app), (p) => descriptions.get(p)));
+    }
+    return listing();
+  });
+  const listing = () => ({
     name: APP_INFO.title,
     version: APP_INFO.version,
     docs: "/docs",
@@ -76,8 +83,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       description: descriptions.get(chain.path),
       endpoints: chain.endpoints,
       routes: chain.routes.map((r) => `${r.method} ${r.url}`),
+      playground: chain.playground ? `${chain.path}/playground/` : undefined,
     })),
-  }));
+  });
   // Probed every few seconds by orchestrators: only problems are worth a log line.
   app.get("/health", { logLevel: "warn" }, async () => ({ status: "ok" }));
 

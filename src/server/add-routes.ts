@@ -14,6 +14,7 @@ import { sendHttpError, toHttpError } from "./error-mapper.js";
 import { invokeHandler } from "./invoke.js";
 import { resolveOptions, type AddRoutesOptions, type EndpointName, type ResolvedOptions } from "./options.js";
 import { chainservePlugin, ensureState, stateOf, type MountedChain } from "./plugin.js";
+import { playgroundRoutes } from "./playground.js";
 import { configJsonSchema, inputJsonSchema, outputJsonSchema, schemaHandler } from "./schemas.js";
 import { streamEventsHandler } from "./stream-events.js";
 import { streamLogHandler } from "./stream-log.js";
@@ -72,6 +73,7 @@ function record(mount: ResolvedOptions): MountedChain {
     name: mount.name,
     endpoints: [...mount.endpoints],
     configHashes: mount.configHashes,
+    playground: mount.playground,
     routes: [],
     configKeys: [...mount.configKeys],
     inputJsonSchema: inputJsonSchema(mount, mount.inputSchema === mount.runnable.inputSchema ? undefined : mount.inputSchema),
@@ -112,6 +114,7 @@ async function chainRoutes(app: FastifyInstance, { mount, record }: ChainRoutesO
       app.route({ method: OTHER_METHODS[method], url, handler: methodNotAllowed(method) });
     }
   }
+  if (mount.playground) await playgroundRoutes(app, { configHashes: mount.configHashes });
 }
 
 /**

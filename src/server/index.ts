@@ -14,6 +14,7 @@ export { addRoutes } from "./add-routes.js";
 export { chainservePlugin, getMountedChains } from "./plugin.js";
 export type { ChainservePluginOptions, MountedChain } from "./plugin.js";
 export { ENDPOINTS, ENDPOINT_SWITCHES } from "./options.js";
+export type { PlaygroundOptions } from "./playground.js";
 export type {
   AddRoutesOptions,
   ConfigKey,

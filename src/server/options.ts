@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { ChainserveError, type ErrorCode } from "../core/errors.js";
 import type { RunnableConfig } from "../core/config.js";
 import { isRunnable, type ConfigurableSpec, type Runnable } from "../core/runnable.js";
+import { playgroundEnabled, type PlaygroundOptions } from "./playground.js";
 
 /** Endpoints served per mount; also the names `enabledEndpoints` / `disabledEndpoints` take. */
 export const ENDPOINTS = [
@@ -26,8 +27,9 @@ export type EndpointName = (typeof ENDPOINTS)[number];
 
 /**
  * Every name the endpoint switches accept: the served endpoints, `config_hashes` (the
- * `/c/{config_hash}/…` twins), and LangServe's `playground`, `feedback`, `token_feedback` and
- * `public_trace_link`, accepted so LangServe switch lists port unchanged but serving nothing.
+ * `/c/{config_hash}/…` twins), `playground` (the page at `{path}/playground/`), and LangServe's
+ * `feedback`, `token_feedback` and `public_trace_link`, accepted so LangServe switch lists port
+ * unchanged but serving nothing.
  */
 export const ENDPOINT_SWITCHES = [...ENDPOINTS, "config_hashes", "playground", "feedback", "token_feedback", "public_trace_link"] as const;
 
@@ -72,7 +74,7 @@ export type PerRequestConfigModifier = (
 ) => RunnableConfig | undefined | void | Promise<RunnableConfig | undefined | void>;
 
 /** Options of `addRoutes`. */
-export interface AddRoutesOptions {
+export interface AddRoutesOptions extends PlaygroundOptions {
   /** Mount path: `""` or starting with `/`; a trailing slash is removed. */
   path: string;
   /** Input schema for validation and `/input_schema`. @default runnable.inputSchema, else any JSON */
@@ -110,6 +112,8 @@ export interface ResolvedOptions {
   configKeys: ReadonlySet<ConfigKey>;
   endpoints: readonly EndpointName[];
   configHashes: boolean;
+  /** Whether `{path}/playground/` is served. */
+  playground: boolean;
   perRequestConfigModifier: PerRequestConfigModifier | undefined;
   errorMapper: ErrorMapper | undefined;
   streamEventsVersion: "v1" | "v2";
@@ -211,6 +215,7 @@ export function resolveOptions(runnable: unknown, options: AddRoutesOptions, pre
     configKeys: configKeySet(options.configKeys),
     endpoints: ENDPOINTS.filter(on),
     configHashes: on("config_hashes"),
+    playground: playgroundEnabled(options.playground, on("playground")),
     perRequestConfigModifier: optionalFunction<PerRequestConfigModifier>(options.perRequestConfigModifier, "perRequestConfigModifier"),
     errorMapper: optionalFunction<ErrorMapper>(options.errorMapper, "errorMapper"),
     streamEventsVersion: version,
