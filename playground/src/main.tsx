@@ -195,7 +195,7 @@ function App() {
             ) : (
               <FieldList fields={configFields} drafts={Object.fromEntries(configFields.map((f) => [f.name, configDrafts[f.name] ?? draftOf(f, shared[f.name])]))} prefix="config" onChange={(n, t) => setConfigDrafts({ ...configDrafts, [n]: t })} />
             )}
-            {link !== undefined && (
+            {link !== undefined && (configFields.length > 0 || where.hash !== undefined) && (
               <p class="share">
                 Share: <a data-testid="share-link" href={link}>{link}</a>
               </p>
@@ -204,7 +204,7 @@ function App() {
         </div>
         <div class="column">
           <OutputPanel view={view} />
-          <StepsPanel steps={view.steps} />
+          <StepsPanel steps={view.steps} running={busy} />
         </div>
       </div>
     </main>

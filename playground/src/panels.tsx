@@ -2,8 +2,8 @@
 import type { RunView, Step } from "./run.js";
 import { JsonTree, ValueView } from "./value-view.js";
 
-function duration(step: Step): string {
-  if (step.durationMs === undefined) return "running…";
+function duration(step: Step, running: boolean): string {
+  if (step.durationMs === undefined) return running ? "running…" : "unfinished";
   return step.durationMs < 1000 ? `${step.durationMs} ms` : `${(step.durationMs / 1000).toFixed(2)} s`;
 }
 
@@ -27,7 +27,7 @@ export function OutputPanel({ view }: { view: RunView }) {
 }
 
 /** Every run of the last stream, from `/stream_log`. */
-export function StepsPanel({ steps }: { steps: Step[] }) {
+export function StepsPanel({ steps, running }: { steps: Step[]; running: boolean }) {
   return (
     <section class="panel">
       <h2>Intermediate steps</h2>
@@ -37,7 +37,7 @@ export function StepsPanel({ steps }: { steps: Step[] }) {
           <summary>
             <span class="step-name">{step.name}</span>
             <span class={`badge badge-${step.type}`}>{step.type}</span>
-            <span class="duration">{duration(step)}</span>
+            <span class="duration">{duration(step, running)}</span>
           </summary>
           <div class="step-body">
             <h3>Input</h3>

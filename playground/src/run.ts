@@ -99,12 +99,13 @@ function configOf(options: CallOptions): Partial<RunnableConfig> {
   return config;
 }
 
-async function settle(options: CallOptions, view: RunView, body: () => Promise<void>): Promise<RunView> {
+async function settle(options: CallOptions, current: () => RunView, body: () => Promise<void>): Promise<RunView> {
+  let view: RunView;
   try {
     await body();
-    view = { ...view, status: "done" };
+    view = { ...current(), status: "done" };
   } catch (error) {
-    view = isAbortError(error) || options.signal.aborted ? { ...view, status: "stopped" } : { ...view, status: "error", error: describeError(error) };
+    view = isAbortError(error) || options.signal.aborted ? { ...current(), status: "stopped" } : { ...current(), status: "error", error: describeError(error) };
   }
   options.onUpdate(view);
   return view;
@@ -114,17 +115,17 @@ async function settle(options: CallOptions, view: RunView, body: () => Promise<v
 export function invokeChain(options: CallOptions): Promise<RunView> {
   let view: RunView = { status: "running", steps: [], updates: 0 };
   options.onUpdate(view);
-  return settle(options, view, async () => {
+  return settle(options, () => view, async () => {
     const output = await remoteFor(options).invoke(options.input, configOf(options));
     view = { ...view, output, updates: 1 };
-  }).then((v) => v);
+  });
 }
 
 /** POST `/stream_log`: the output and steps update with every patch. */
 export function streamChain(options: CallOptions): Promise<RunView> {
   let view: RunView = { status: "running", steps: [], updates: 0 };
   options.onUpdate(view);
-  const run = async (): Promise<void> => {
+  return settle(options, () => view, async () => {
     const logs = remoteFor(options).streamLog(options.input, configOf(options), { diff: false });
     for await (const log of logs) {
       const state = log.state as LogState;
@@ -136,8 +137,5 @@ export function streamChain(options: CallOptions): Promise<RunView> {
       };
       options.onUpdate(view);
     }
-  };
-  return settle(options, view, async () => {
-    await run();
-  }).then((final) => ({ ...final, output: view.output, steps: view.steps, updates: view.updates }));
+  });
 }

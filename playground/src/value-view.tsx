@@ -26,7 +26,8 @@ export function MessageView({ message }: { message: BaseMessage }) {
       {message.text !== "" && <div class="text">{message.text}</div>}
       {calls.map((call, i) => (
         <div class="tool-call" data-testid="tool-call" key={call.id ?? i}>
-          <span class="tool-name">🛠 {call.name ?? "(tool)"}</span>
+          <span class="tool-label">tool call</span>
+          <span class="tool-name">{call.name ?? "(unnamed)"}</span>
           <code>{typeof call.args === "string" ? call.args : JSON.stringify(call.args)}</code>
         </div>
       ))}
@@ -63,8 +64,8 @@ export function JsonTree({ value, depth = 0 }: { value: unknown; depth?: number 
   if (value instanceof BaseMessage) return <MessageView message={value} />;
   if (typeof value !== "object" || value === null) return <Leaf value={value} />;
   const entries: [string, unknown][] = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value).filter(([, v]) => v !== undefined);
-  const ctor = (value as object).constructor?.name;
-  const kind = Array.isArray(value) ? `[${entries.length}]` : ctor !== undefined && ctor !== "Object" ? `${ctor} {…}` : `{${entries.length}}`;
+  // Class names are minified in the bundle: only documents get a label, from their shape.
+  const kind = Array.isArray(value) ? `[${entries.length}]` : typeof (value as { pageContent?: unknown }).pageContent === "string" ? "Document" : `{${entries.length}}`;
   if (entries.length === 0) return <span class="json-empty">{Array.isArray(value) ? "[]" : "{}"}</span>;
   return (
     <details class="json" open={depth < 4}>

@@ -6,8 +6,9 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
+import { z } from "zod";
 import { chatInput, createChatChain, JOKE } from "../../chains/chat.js";
-import { rag } from "../../chains/rag.js";
+import { rag, ragInput } from "../../chains/rag.js";
 import {
   AIMessage,
   ChainserveError,
@@ -48,7 +49,7 @@ export function playgroundRoutes(): ChainRoute[] {
   return [
     { runnable: slow(30), options: { path: "/chat", inputSchema: chatInput }, description: "joke, 30 ms per character" },
     { runnable: slow(250), options: { path: "/slow", inputSchema: chatInput }, description: "joke, 250 ms per character" },
-    { runnable: rag, options: { path: "/rag" }, description: "rag" },
+    { runnable: rag, options: { path: "/rag", inputSchema: ragInput }, description: "rag" },
     { runnable: talk, options: { path: "/talk" }, description: "chat mode" },
     {
       runnable: slow(0),
@@ -63,6 +64,11 @@ export function playgroundRoutes(): ChainRoute[] {
       description: "needs the header",
     },
     { runnable: pick, options: { path: "/pick", inputSchema: chatInput, configKeys: ["configurable"] }, description: "configurable model" },
+    {
+      runnable: RunnableLambda.from((input: { city: string }) => new AIMessage({ content: "", tool_calls: [{ name: "get_weather", args: { city: input.city }, id: "call_1" }] })),
+      options: { path: "/tools", inputSchema: z.object({ city: z.string() }) },
+      description: "answers with a tool call",
+    },
     { runnable: slow(0), options: { path: "/hidden", inputSchema: chatInput, playground: false }, description: "no playground" },
   ];
 }
