@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "vite";
+import { buildPlayground } from "../scripts/build-playground.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUTPUT = join(ROOT, "dist/playground/index.html");
@@ -25,5 +25,5 @@ function newest(path: string): number {
 export default async function setup(): Promise<void> {
   const built = existsSync(OUTPUT) ? statSync(OUTPUT).mtimeMs : 0;
   if (SOURCES.every((dir) => newest(dir) <= built)) return;
-  await build({ configFile: join(ROOT, "playground/vite.config.ts"), logLevel: "warn" });
+  await buildPlayground();
 }
