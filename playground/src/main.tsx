@@ -56,7 +56,12 @@ function App() {
 
   useEffect(() => {
     const remote = new RemoteRunnable({ url: where.callUrl, headers: () => headersRef.current() });
-    Promise.all([remote.fetchInputSchema(), remote.fetchConfigSchema().catch(() => ({}))]).then(
+    // A mount may disable its schema endpoints: a 404 leaves the JSON editor and no config fields.
+    const orEmpty = (error: unknown): Schema => {
+      if ((error as { status?: number }).status === 404) return {};
+      throw error;
+    };
+    Promise.all([remote.fetchInputSchema().catch(orEmpty), remote.fetchConfigSchema().catch(orEmpty)]).then(
       ([input, config]) => {
         setSchemas({ input, config });
         setSchemaError(undefined);
