@@ -15,7 +15,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JOKE } from "../../chains/chat.js";
 import { listenLocal } from "./listen.js";
-import { OTHER, TOKEN, pathPrefixProxy, playgroundApp, prefixedApp } from "./playground-fixtures.js";
+import { OTHER, TOKEN, pathPrefixProxy, playgroundApp, prefixedApp, slowRun } from "./playground-fixtures.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const present = existsSync(CHROMIUM);
@@ -106,6 +106,8 @@ describe.skipIf(!present)("the playground in headless Chromium", () => {
     await expect.poll(async () => ((await output(page).getByTestId("message").textContent()) ?? "").length > 5, { timeout: 10_000 }).toBe(true);
     await page.getByRole("button", { name: "Stop" }).click();
     await expect.poll(() => status(page).getAttribute("data-status")).toBe("stopped");
+    // The request was aborted, and with it the run on the server.
+    await expect.poll(() => slowRun.aborted).toBe(true);
     const atStop = (await output(page).textContent()) ?? "";
     await page.waitForTimeout(800); // three more characters would have arrived by now
     expect(await output(page).textContent()).toBe(atStop);

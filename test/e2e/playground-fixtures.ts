@@ -17,6 +17,7 @@ import {
   MessagesPlaceholder,
   RunnableLambda,
   type ChatPromptValue,
+  type RunnableConfig,
 } from "../../src/index.js";
 import { addRoutes } from "../../src/server/index.js";
 import { buildApp } from "../../routes/app.js";
@@ -27,6 +28,9 @@ export const TOKEN = "Bearer s3cret";
 
 /** The other model's reply on `/pick` when `llm` is configured to `"other"`. */
 export const OTHER = "A configured reply.";
+
+/** What the server saw of the `/slow` run: whether its `config.signal` fired (Stop). */
+export const slowRun = { aborted: false };
 
 /** A chat-mode chain: it answers with how many messages it saw and the last one. */
 export const talk = ChatPromptTemplate.fromMessages([["system", "You are a counter."], new MessagesPlaceholder("messages")]).pipe(
@@ -48,7 +52,15 @@ export function playgroundRoutes(): ChainRoute[] {
   );
   return [
     { runnable: slow(30), options: { path: "/chat", inputSchema: chatInput }, description: "joke, 30 ms per character" },
-    { runnable: slow(250), options: { path: "/slow", inputSchema: chatInput }, description: "joke, 250 ms per character" },
+    {
+      runnable: RunnableLambda.from((input: { topic: string }, config: RunnableConfig) => {
+        slowRun.aborted = false;
+        config.signal?.addEventListener("abort", () => (slowRun.aborted = true));
+        return input;
+      }).pipe(slow(250)),
+      options: { path: "/slow", inputSchema: chatInput },
+      description: "joke, 250 ms per character",
+    },
     { runnable: rag, options: { path: "/rag", inputSchema: ragInput }, description: "rag" },
     { runnable: talk, options: { path: "/talk" }, description: "chat mode" },
     {
