@@ -25,11 +25,14 @@ function HeadersPanel({ auth, extra, setAuth, setExtra }: { auth: string; extra:
   return (
     <details class="panel" open={auth !== "" || extra !== ""}>
       <summary>Headers (sent with every call)</summary>
+      {/* A form only so the browser treats the password field as one; it never submits. */}
+      <form autocomplete="off" onSubmit={(e) => e.preventDefault()}>
       <label for="authorization">Authorization</label>
       <input id="authorization" data-testid="authorization" type="password" autocomplete="off" placeholder="Bearer …" value={auth} onInput={(e) => setAuth(e.currentTarget.value)} />
       <label for="extra-headers">Other headers, one "Name: value" per line</label>
       <textarea id="extra-headers" data-testid="extra-headers" rows={2} spellcheck={false} value={extra} onInput={(e) => setExtra(e.currentTarget.value)} />
       <small>Kept in this page only, never stored.</small>
+      </form>
     </details>
   );
 }
