@@ -11,10 +11,20 @@ import { FieldList, draftOf, parseDraft, parseFields, type Drafts } from "./fiel
 import { locate, parseHeaderLines, shareLink } from "./location.js";
 import { OutputPanel, StepsPanel } from "./panels.js";
 import { describeError, invokeChain, streamChain, type CallOptions, type RunView } from "./run.js";
-import { chatKey, configurableFields, objectFields, rootKind, type Field, type Schema } from "./schema.js";
+import { chatKey, configurableFields, objectFields, otherConfigFields, rootKind, type Field, type Schema } from "./schema.js";
+import type { RunnableConfig } from "../../src/client/index.js";
 import "./styles.css";
 
 const where = locate(location.href);
+
+// The config keys a config schema may list, wire spelling → the client's RunnableConfig keys.
+const CONFIG_KEYS: Record<string, string> = {
+  tags: "tags",
+  metadata: "metadata",
+  recursion_limit: "recursionLimit",
+  max_concurrency: "maxConcurrency",
+  run_id: "runId",
+};
 
 interface Schemas {
   input: Schema;
@@ -77,13 +87,28 @@ function App() {
   const kind = schemas === undefined ? "json" : rootKind(schemas.input, schemas.input);
   const chat = schemas === undefined ? undefined : chatKey(schemas.input);
   const configFields = useMemo<Field[]>(() => (schemas === undefined ? [] : configurableFields(schemas.config)), [schemas]);
+  const restFields = useMemo<Field[]>(() => (schemas === undefined ? [] : otherConfigFields(schemas.config).filter((f) => f.name in CONFIG_KEYS)), [schemas]);
   const shared = (where.sharedConfig?.configurable ?? {}) as Record<string, unknown>;
+  const sharedRest = where.sharedConfig ?? {};
   const busy = view.status === "running";
 
-  const configurable = (): Record<string, unknown> => {
+  const restDraft = (f: Field): string => configDrafts[`.${f.name}`] ?? draftOf(f, sharedRest[f.name]);
+  const configDraft = (f: Field): string => configDrafts[f.name] ?? draftOf(f, shared[f.name]);
+  // The config in the wire's (snake_case) spelling: what a share link carries.
+  const wireConfig = (): Record<string, unknown> => {
     const drafted: Drafts = {};
-    for (const f of configFields) drafted[f.name] = configDrafts[f.name] ?? draftOf(f, shared[f.name]);
-    return parseFields(configFields.map((f) => ({ ...f, required: false })), drafted);
+    for (const f of configFields) drafted[f.name] = configDraft(f);
+    const configurable = parseFields(configFields.map((f) => ({ ...f, required: false })), drafted);
+    const restDrafts: Drafts = {};
+    for (const f of restFields) restDrafts[f.name] = restDraft(f);
+    const out = parseFields(restFields.map((f) => ({ ...f, required: false })), restDrafts);
+    if (Object.keys(configurable).length > 0) out.configurable = configurable;
+    return out;
+  };
+  const runConfig = (): Partial<RunnableConfig> => {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(wireConfig())) out[key === "configurable" ? key : (CONFIG_KEYS[key] ?? key)] = value;
+    return out as Partial<RunnableConfig>;
   };
 
   const readInput = (): unknown => {
@@ -100,7 +125,7 @@ function App() {
         url: where.callUrl,
         headers: () => headersRef.current(),
         input: input === undefined ? readInput() : input,
-        configurable: configurable(),
+        config: runConfig(),
         signal: controller.current.signal,
         onUpdate: setView,
       };
@@ -130,12 +155,11 @@ function App() {
 
   const link = useMemo(() => {
     try {
-      const c = configurable();
-      return shareLink(where.chainUrl, Object.keys(c).length > 0 ? { configurable: c } : {});
+      return shareLink(where.chainUrl, wireConfig());
     } catch {
       return undefined;
     }
-  }, [configDrafts, configFields]);
+  }, [configDrafts, configFields, restFields]);
 
   const chatMode = chat !== undefined && chatOn;
   const otherFields = inputFields?.filter((f) => !chatMode || f.name !== chat?.key) ?? [];
@@ -201,9 +225,12 @@ function App() {
             {configFields.length === 0 ? (
               <p class="muted">This chain has no configurable fields.</p>
             ) : (
-              <FieldList fields={configFields} drafts={Object.fromEntries(configFields.map((f) => [f.name, configDrafts[f.name] ?? draftOf(f, shared[f.name])]))} prefix="config" onChange={(n, t) => setConfigDrafts({ ...configDrafts, [n]: t })} />
+              <FieldList fields={configFields} drafts={Object.fromEntries(configFields.map((f) => [f.name, configDraft(f)]))} prefix="config" onChange={(n, t) => setConfigDrafts({ ...configDrafts, [n]: t })} />
             )}
-            {link !== undefined && (configFields.length > 0 || where.hash !== undefined) && (
+            {restFields.length > 0 && (
+              <FieldList fields={restFields} drafts={Object.fromEntries(restFields.map((f) => [f.name, restDraft(f)]))} prefix="config-key" onChange={(n, t) => setConfigDrafts({ ...configDrafts, [`.${n}`]: t })} />
+            )}
+            {link !== undefined && (configFields.length > 0 || restFields.length > 0 || where.hash !== undefined) && (
               <p class="share">
                 Share: <a data-testid="share-link" href={link}>{link}</a>
               </p>

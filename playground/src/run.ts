@@ -83,7 +83,8 @@ export interface CallOptions {
   url: string;
   headers: () => Record<string, string>;
   input: unknown;
-  configurable: Record<string, unknown>;
+  /** Config keys set in the page (configurable, tags, …); the signal is added here. */
+  config: Partial<RunnableConfig>;
   signal: AbortSignal;
   onUpdate: (view: RunView) => void;
 }
@@ -94,9 +95,7 @@ function remoteFor(options: CallOptions): RemoteRunnable {
 }
 
 function configOf(options: CallOptions): Partial<RunnableConfig> {
-  const config: Partial<RunnableConfig> = { signal: options.signal };
-  if (Object.keys(options.configurable).length > 0) config.configurable = options.configurable;
-  return config;
+  return { ...options.config, signal: options.signal };
 }
 
 async function settle(options: CallOptions, current: () => RunView, body: () => Promise<void>): Promise<RunView> {

@@ -42,6 +42,14 @@ function typeOf(schema: Schema): string | undefined {
   return undefined;
 }
 
+// `anyOf: [X, {type: "null"}]` (an optional value in pydantic's style) is edited as X.
+function nonNull(schema: Schema, root: Schema): Schema {
+  const list = Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : undefined;
+  if (list === undefined) return schema;
+  const branches = list.map((b) => resolve(b, root)).filter((b) => b.type !== "null");
+  return branches.length === 1 && branches[0] !== undefined ? { ...branches[0], ...schema, anyOf: undefined, oneOf: undefined } : schema;
+}
+
 function kindOf(schema: Schema): FieldKind {
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return "enum";
   switch (typeOf(schema)) {
@@ -65,11 +73,11 @@ export function objectFields(node: unknown, root: Schema): Field[] | undefined {
   if (!isObject(schema.properties)) return undefined;
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   return Object.entries(schema.properties).map(([name, raw]) => {
-    const prop = resolve(raw, root);
+    const prop = nonNull(resolve(raw, root), root);
     const field: Field = { name, kind: kindOf(prop), required: required.has(name), title: typeof prop.title === "string" ? prop.title : name };
     if (typeof prop.description === "string") field.description = prop.description;
     if (Array.isArray(prop.enum)) field.options = prop.enum;
-    if ("default" in prop) field.default = prop.default;
+    if (prop.default !== undefined && prop.default !== null) field.default = prop.default;
     return field;
   });
 }
@@ -110,6 +118,11 @@ export function chatKey(schema: Schema): { key: string } | undefined {
   if (!isObject(root.properties)) return undefined;
   for (const [name, prop] of Object.entries(root.properties)) if (isMessageList(prop, schema, name)) return { key: name };
   return undefined;
+}
+
+/** The other config keys a `/config_schema` document lists (tags, metadata, recursion_limit…). */
+export function otherConfigFields(configSchema: Schema): Field[] {
+  return (objectFields(configSchema, configSchema) ?? []).filter((f) => f.name !== "configurable");
 }
 
 /** The configurable fields of a `/config_schema` document. */

@@ -15,7 +15,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JOKE } from "../../chains/chat.js";
 import { listenLocal } from "./listen.js";
-import { OTHER, TOKEN, pathPrefixProxy, playgroundApp, prefixedApp, slowRun } from "./playground-fixtures.js";
+import { OTHER, TOKEN, pathPrefixProxy, playgroundApp, prefixedApp, slowRun, taggedRun } from "./playground-fixtures.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const present = existsSync(CHROMIUM);
@@ -181,6 +181,18 @@ describe.skipIf(!present)("the playground in headless Chromium", () => {
     // The calls went through the link's /c/{config_hash}/ twin.
     expect(calls).toContain(`${new URL(link as string).pathname.replace(/playground\/$/, "")}invoke`);
     await shot(page, "pick-shared");
+    await page.close();
+  });
+
+  it("sends the other config keys the config schema lists (tags)", async () => {
+    const page = await open(`${base}/tagged/playground/`);
+    await page.getByLabel("Tags").fill('["from-the-page"]');
+    expect(await page.getByLabel("Recursion Limit").inputValue()).toBe("25");
+    await page.getByLabel("topic").fill("bears");
+    await page.getByRole("button", { name: "Invoke" }).click();
+    await expect.poll(() => status(page).getAttribute("data-status")).toBe("done");
+    expect(taggedRun.tags).toContain("from-the-page");
+    await shot(page, "tagged");
     await page.close();
   });
 

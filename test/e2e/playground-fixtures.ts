@@ -32,6 +32,9 @@ export const OTHER = "A configured reply.";
 /** What the server saw of the `/slow` run: whether its `config.signal` fired (Stop). */
 export const slowRun = { aborted: false };
 
+/** The tags the server's config held on the last `/tagged` call. */
+export const taggedRun: { tags?: string[] | undefined } = {};
+
 /** A chat-mode chain: it answers with how many messages it saw and the last one. */
 export const talk = ChatPromptTemplate.fromMessages([["system", "You are a counter."], new MessagesPlaceholder("messages")]).pipe(
   RunnableLambda.from((value: ChatPromptValue) => {
@@ -80,6 +83,19 @@ export function playgroundRoutes(): ChainRoute[] {
       runnable: RunnableLambda.from((input: { city: string }) => new AIMessage({ content: "", tool_calls: [{ name: "get_weather", args: { city: input.city }, id: "call_1" }] })),
       options: { path: "/tools", inputSchema: z.object({ city: z.string() }) },
       description: "answers with a tool call",
+    },
+    {
+      runnable: slow(0),
+      options: {
+        path: "/tagged",
+        inputSchema: chatInput,
+        configKeys: ["configurable", "tags", "recursion_limit"],
+        perRequestConfigModifier: (config) => {
+          taggedRun.tags = config.tags;
+          return config;
+        },
+      },
+      description: "lets clients set tags",
     },
     { runnable: slow(0), options: { path: "/hidden", inputSchema: chatInput, playground: false }, description: "no playground" },
   ];

@@ -5,7 +5,7 @@
 import lzString from "lz-string";
 import { describe, expect, it } from "vitest";
 import { locate, parseHeaderLines, shareLink } from "../../playground/src/location.js";
-import { chatKey, configurableFields, objectFields, rootKind } from "../../playground/src/schema.js";
+import { chatKey, configurableFields, objectFields, otherConfigFields, rootKind } from "../../playground/src/schema.js";
 
 describe("form fields from a JSON Schema", () => {
   it("lists an object's properties with their kinds, required flags, enums and defaults", () => {
@@ -46,6 +46,21 @@ describe("form fields from a JSON Schema", () => {
     };
     expect(configurableFields(schema)).toEqual([{ name: "llm", kind: "enum", required: false, title: "Model", options: ["fake", "other"], default: "fake" }]);
     expect(configurableFields({ properties: {}, type: "object" })).toEqual([]);
+  });
+
+  it("edits an optional (anyOf with null) value as its non-null type and drops null defaults", () => {
+    const schema = {
+      properties: {
+        configurable: { type: "object" },
+        max_concurrency: { anyOf: [{ type: "integer" }, { type: "null" }], default: null, title: "Max Concurrency" },
+        recursion_limit: { default: 25, title: "Recursion Limit", type: "integer" },
+      },
+      type: "object",
+    };
+    expect(otherConfigFields(schema)).toEqual([
+      { name: "max_concurrency", kind: "integer", required: false, title: "Max Concurrency" },
+      { name: "recursion_limit", kind: "integer", required: false, title: "Recursion Limit", default: 25 },
+    ]);
   });
 });
 
