@@ -12,7 +12,11 @@ COPY tsconfig.json tsconfig.app.json ./
 COPY src ./src
 COPY chains ./chains
 COPY routes ./routes
-RUN npx tsc -p tsconfig.app.json
+COPY playground ./playground
+# The playground page (Vite) lands where build-app/src/server/playground.js looks for it.
+RUN npx tsc -p tsconfig.app.json \
+  && npx vite build --config playground/vite.config.ts \
+  && mkdir -p build-app/dist && cp -r dist/playground build-app/dist/playground
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app

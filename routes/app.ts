@@ -11,6 +11,7 @@ import type { RunnableConfig } from "../src/index.js";
 import { pino, type DestinationStream, type LoggerOptions } from "pino";
 import { addRoutes, chainserveDocs, getMountedChains, healthPlugin, type PerRequestConfigModifier } from "../src/server/index.js";
 import { authFromEnv, registerAccess, type AccessEnv } from "./access.js";
+import { INDEX_CSP, indexHtml, wantsHtml } from "./index-page.js";
 import { langChainRoutes } from "./lc-table.js";
 import { createRouteTable, type ChainRoute, type RouteEnv } from "./table.js";
 
@@ -70,7 +71,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   }
   const descriptions = new Map(routes.map((r) => [r.options.path.replace(/\/+$/, ""), r.description]));
 
-  app.get("/", async () => ({
+  app.get("/", async (request, reply) => {
+    if (wantsHtml(request.headers.accept)) {
+      return reply.type("text/html; charset=utf-8").header("content-security-policy", INDEX_CSP).send(indexHtml(APP_INFO.title, getMountedChains(app), (p) => descriptions.get(p)));
+    }
+    return listing();
+  });
+  const listing = () => ({
     name: APP_INFO.title,
     version: APP_INFO.version,
     docs: "/docs",
@@ -81,8 +88,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       description: descriptions.get(chain.path),
       endpoints: chain.endpoints,
       routes: chain.routes.map((r) => `${r.method} ${r.url}`),
+      playground: chain.playground ? `${chain.path}/playground/` : undefined,
     })),
-  }));
+  });
   // GET /health (liveness) and GET /ready (readiness: 503 while draining), logged at warn only.
   await app.register(healthPlugin);
 

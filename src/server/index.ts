@@ -32,6 +32,7 @@ export { buildOpenApiDocument, buildOpenApiFromChains, mergeOpenApiDocuments, op
 export type { OpenApiChain, OpenApiDocument, OpenApiInfo, OpenApiOptions, OpenApiServer } from "./openapi/document.js";
 export { chainserveDocs, DOCS_CSP } from "./openapi/docs.js";
 export type { ChainserveDocsOptions } from "./openapi/docs.js";
+export type { PlaygroundOptions } from "./playground.js";
 export type {
   AddRoutesOptions,
   ConfigKey,

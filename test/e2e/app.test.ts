@@ -25,6 +25,17 @@ describe("the example app's own routes", () => {
     }
   });
 
+  it("GET / answers a browser with an HTML index linking each playground and the docs", async () => {
+    const res = await (await app).inject({ method: "GET", url: "/", headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^text\/html/);
+    expect(res.headers["content-security-policy"]).toContain("default-src 'none'");
+    for (const path of ["chat", "rag", "lc/chat"]) expect(res.body).toContain(`href="${path}/playground/"`);
+    expect(res.body).toContain('href="docs"');
+    const json = await (await app).inject({ method: "GET", url: "/", headers: { accept: "application/json" } });
+    expect(json.json<{ chains: { playground?: string }[] }>().chains[0]?.playground).toBe("/echo/playground/");
+  });
+
   it('GET /health answers 200 {"status":"ok"} and echoes a request id', async () => {
     const res = await (await app).inject({ method: "GET", url: "/health", headers: { "x-request-id": "abc-123" } });
     expect(res.statusCode).toBe(200);
