@@ -101,10 +101,10 @@ export async function startServer(
   return { child, port: ready.port };
 }
 
-/** CPU time a server child has used (µs) and its wall clock (ms). */
-export async function serverCpu(child: BenchChild): Promise<{ micros: number; at: number }> {
+/** CPU time a server child has used (µs; user + system, and each) and its wall clock (ms). */
+export async function serverCpu(child: BenchChild): Promise<{ micros: number; user: number; system: number; at: number }> {
   child.send({ kind: "cpu" });
-  return child.waitFor<{ micros: number; at: number }>((m: { type?: string }) => m.type === "cpu");
+  return child.waitFor<{ micros: number; user: number; system: number; at: number }>((m: { type?: string }) => m.type === "cpu");
 }
 
 /** Ask a server child for its RSS and JS heap in use, after a forced GC unless `gc` is false. */

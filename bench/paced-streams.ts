@@ -35,6 +35,8 @@ export interface PacedEndpointFigures {
   tokens: number;
   /** Server CPU time (user + system) over the phase divided by `tokens`, µs. */
   cpu_us_per_token: number;
+  /** Its kernel part (socket writes; on loopback the kernel's receive path runs in the sender's write too). */
+  cpu_system_us_per_token: number;
   /** First frame carrying the model's first token at the client minus the model's stamp, ms. */
   ttft_overhead_ms: { p50: number; p99: number };
   /** Event-loop delay in the server over the phase, ms. */
@@ -99,6 +101,7 @@ async function phase(loader: LoadClient, child: BenchChild, job: PacedStreamsJob
     completed: result.completed,
     tokens: stats.tokens,
     cpu_us_per_token: stats.tokens > 0 ? round2(cpuMicros / stats.tokens) : 0,
+    cpu_system_us_per_token: stats.tokens > 0 ? round2((cpuAfter.system - cpuBefore.system) / stats.tokens) : 0,
     ttft_overhead_ms: { p50: result.ttft_overhead_ms.p50, p99: result.ttft_overhead_ms.p99 },
     loop_delay_p99_ms: stats.loop_delay_p99_ms,
     loop_delay_max_ms: stats.loop_delay_max_ms,
@@ -108,7 +111,7 @@ async function phase(loader: LoadClient, child: BenchChild, job: PacedStreamsJob
   };
   log(
     `paced_streams ${endpoint.padEnd(20)} ${figures.completed}/${figures.streams} completed, ${figures.tokens} tokens; ` +
-      `${figures.cpu_us_per_token} µs CPU/token (server CPU share ${figures.server_cpu_share}); TTFT overhead p50 ${figures.ttft_overhead_ms.p50} / ` +
+      `${figures.cpu_us_per_token} µs CPU/token (${figures.cpu_system_us_per_token} in the kernel; server CPU share ${figures.server_cpu_share}); TTFT overhead p50 ${figures.ttft_overhead_ms.p50} / ` +
       `p99 ${figures.ttft_overhead_ms.p99} ms; loop delay p99 ${figures.loop_delay_p99_ms} ms (max ${figures.loop_delay_max_ms}); ` +
       `${figures.rss_kb_per_stream} kB RSS per stream; ${figures.elapsed_ms} ms (all started after ${result.all_started_ms} ms)` +
       (result.firstError !== undefined ? `; first failure: ${result.firstError}` : ""),

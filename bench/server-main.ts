@@ -8,7 +8,8 @@
  * child → `{ type: "hello" }` once it listens for messages; the baseline then expects
  * `{ kind: "routes", routes }`; child → `{ type: "ready", port }`.
  * `{ kind: "rss", gc }` → `{ type: "rss", rss, heapUsed }` (`gc` needs `--expose-gc`);
- * `{ kind: "cpu" }` → `{ type: "cpu", micros, at }` (CPU time used so far, wall clock in ms);
+ * `{ kind: "cpu" }` → `{ type: "cpu", micros, user, system, at }` (CPU time used so far, µs, and
+ * its user and kernel parts; wall clock in ms);
  * `{ kind: "profile-start" }` / `{ kind: "profile-stop", path }` → `{ type: "profiled" }`: a V8 CPU
  * profile of just that window, written to `path` (bench/profile.ts);
  * `{ kind: "paced-stats", reset }` → `{ type: "paced-stats", ...PacedStats }` (paced server only);
@@ -70,7 +71,7 @@ process.on("message", (message: ServerRequest) => {
     }
     case "cpu": {
       const usage = process.cpuUsage();
-      send({ type: "cpu", micros: usage.user + usage.system, at: performance.now() + performance.timeOrigin });
+      send({ type: "cpu", micros: usage.user + usage.system, user: usage.user, system: usage.system, at: performance.now() + performance.timeOrigin });
       break;
     }
     case "profile-start":
