@@ -8,6 +8,7 @@ import { ERROR_CODES, isAbortError, isChainserveError, type ErrorCode } from "..
 import { codeForStatus, errorBody, statusText } from "../serde/errors.js";
 import { toLangServe } from "../serde/lc-json.js";
 import type { ErrorMapper } from "./options.js";
+import { noteErrorCode } from "./observability/run-probe.js";
 
 /** An error ready for the wire. */
 export interface HttpError {
@@ -78,6 +79,7 @@ export function toHttpError(error: unknown, mapper?: ErrorMapper): HttpError {
 /** Sends `error` as the JSON error body `{detail, message, code}` (values in `detail` in LangServe shapes). */
 export function sendHttpError(reply: FastifyReply, error: HttpError): FastifyReply {
   if (error.retryAfter !== undefined) void reply.header("retry-after", String(error.retryAfter));
+  noteErrorCode(reply, error.code);
   return reply
     .code(error.status)
     .header("content-type", "application/json")

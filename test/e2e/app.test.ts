@@ -42,13 +42,18 @@ describe("the example app's own routes", () => {
     expect(Object.keys(doc.paths)).toContain("/chat/stream");
   });
 
-  it("GET /docs serves a self-contained HTML page (no CDN) under a CSP that forbids other origins", async () => {
-    const res = await (await app).inject({ method: "GET", url: "/docs" });
+  it("GET /docs redirects to /docs/, which serves Swagger UI from the package (no CDN) under a same-origin CSP", async () => {
+    const bare = await (await app).inject({ method: "GET", url: "/docs" });
+    expect(bare.statusCode).toBe(302);
+    expect(bare.headers.location).toBe("docs/");
+    const res = await (await app).inject({ method: "GET", url: "/docs/" });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/html/);
-    expect(res.headers["content-security-policy"]).toContain("default-src 'none'");
-    expect(res.body).toContain("/openapi.json");
+    expect(res.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(res.body).toContain("swagger-ui-bundle.js");
     expect(res.body).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
+    const json = await (await app).inject({ method: "GET", url: "/docs/json" });
+    expect(Object.keys(json.json<{ paths: object }>().paths)).toEqual(expect.arrayContaining(["/chat/invoke", "/health"]));
   });
 
   it("answers unknown paths with LangServe's 404", async () => {
