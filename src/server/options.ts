@@ -66,6 +66,8 @@ export interface MappedError {
   message: string;
   /** Whether `message` may be shown to the client. @default false */
   safe?: boolean;
+  /** Seconds, sent as `Retry-After` (`retry_after` in a stream's error event). */
+  retryAfter?: number;
 }
 
 /** Turns a thrown error into a {@link MappedError}; `undefined` falls back to the default mapping. */
