@@ -17,6 +17,7 @@ import type { RunnableConfig } from "../../src/client/index.js";
 import "./styles.css";
 
 const where = locate(location.href);
+document.title = `${new URL(where.chainUrl).pathname} · chainserve playground`;
 
 // The config keys a config schema may list, wire spelling → the client's RunnableConfig keys.
 const CONFIG_KEYS: Record<string, string> = {
