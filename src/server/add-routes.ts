@@ -14,7 +14,7 @@ import { sendHttpError, toHttpError } from "./error-mapper.js";
 import { invokeHandler } from "./invoke.js";
 import { resolveOptions, type AddRoutesOptions, type EndpointName, type ResolvedOptions } from "./options.js";
 import { chainservePlugin, ensureState, stateOf, type MountedChain } from "./plugin.js";
-import { playgroundRoutes } from "./playground.js";
+import { playgroundRoot, playgroundRoutes } from "./playground.js";
 import { configJsonSchema, inputJsonSchema, outputJsonSchema, schemaHandler } from "./schemas.js";
 import { streamEventsHandler } from "./stream-events.js";
 import { streamLogHandler } from "./stream-log.js";
@@ -114,7 +114,7 @@ async function chainRoutes(app: FastifyInstance, { mount, record }: ChainRoutesO
       app.route({ method: OTHER_METHODS[method], url, handler: methodNotAllowed(method) });
     }
   }
-  if (mount.playground) await playgroundRoutes(app, { configHashes: mount.configHashes });
+  if (mount.playground) await playgroundRoutes(app, { configHashes: mount.configHashes, root: playgroundRoot() });
 }
 
 /**
