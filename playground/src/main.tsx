@@ -8,6 +8,7 @@ import { RemoteRunnable } from "../../src/client/index.js";
 import type { BaseMessage } from "../../src/core/messages/base.js";
 import { ChatPanel, chatInput, replyOf } from "./chat.js";
 import { FieldList, draftOf, parseDraft, parseFields, type Drafts } from "./fields.js";
+import { HeadersPanel } from "./headers.js";
 import { locate, parseHeaderLines, shareLink } from "./location.js";
 import { OutputPanel, StepsPanel } from "./panels.js";
 import { describeError, invokeChain, streamChain, type CallOptions, type RunView } from "./run.js";
@@ -16,6 +17,7 @@ import type { RunnableConfig } from "../../src/client/index.js";
 import "./styles.css";
 
 const where = locate(location.href);
+document.title = `${new URL(where.chainUrl).pathname} · chainserve playground`;
 
 // The config keys a config schema may list, wire spelling → the client's RunnableConfig keys.
 const CONFIG_KEYS: Record<string, string> = {
@@ -29,22 +31,6 @@ const CONFIG_KEYS: Record<string, string> = {
 interface Schemas {
   input: Schema;
   config: Schema;
-}
-
-function HeadersPanel({ auth, extra, setAuth, setExtra }: { auth: string; extra: string; setAuth: (v: string) => void; setExtra: (v: string) => void }) {
-  return (
-    <details class="panel" open={auth !== "" || extra !== ""}>
-      <summary>Headers (sent with every call)</summary>
-      {/* A form only so the browser treats the password field as one; it never submits. */}
-      <form autocomplete="off" onSubmit={(e) => e.preventDefault()}>
-      <label for="authorization">Authorization</label>
-      <input id="authorization" data-testid="authorization" type="password" autocomplete="off" placeholder="Bearer …" value={auth} onInput={(e) => setAuth(e.currentTarget.value)} />
-      <label for="extra-headers">Other headers, one "Name: value" per line</label>
-      <textarea id="extra-headers" data-testid="extra-headers" rows={2} spellcheck={false} value={extra} onInput={(e) => setExtra(e.currentTarget.value)} />
-      <small>Kept in this page only, never stored.</small>
-      </form>
-    </details>
-  );
 }
 
 function App() {
@@ -173,7 +159,7 @@ function App() {
       </header>
       <div class="columns">
         <div class="column">
-          <HeadersPanel auth={auth} extra={extra} setAuth={setAuth} setExtra={setExtra} />
+          <HeadersPanel auth={auth} extra={extra} setAuth={setAuth} setExtra={setExtra} refused={/^40[13]\b/.test(view.error ?? schemaError ?? "")} />
           <section class="panel">
             <h2>
               Input

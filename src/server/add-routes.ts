@@ -18,7 +18,7 @@ import { MountGuard } from "./mount-guard.js";
 import { resolveOptions, type AddRoutesOptions, type EndpointName, type ResolvedOptions } from "./options.js";
 import { runProbeHook } from "./observability/run-probe.js";
 import { chainservePlugin, claimRoot, ensureState, type MountedChain } from "./plugin.js";
-import { playgroundRoutes } from "./playground.js";
+import { playgroundRoot, playgroundRoutes } from "./playground.js";
 import { configJsonSchema, inputJsonSchema, outputJsonSchema, schemaHandler } from "./schemas.js";
 import { streamEventsHandler } from "./stream-events.js";
 import { streamLogHandler } from "./stream-log.js";
@@ -136,7 +136,7 @@ async function chainRoutes(app: FastifyInstance, { mount, record, guard }: Chain
   }
   // Config hashes longer than Fastify's maxParamLength land here (config-hash-route.ts).
   if (mount.configHashes) app.route({ method: HASH_ROUTE_METHODS, url: "/c/*", handler: configHashFallback(hashTargets), schema: HIDDEN });
-  if (mount.playground) await playgroundRoutes(app, { configHashes: mount.configHashes });
+  if (mount.playground) await playgroundRoutes(app, { configHashes: mount.configHashes, root: playgroundRoot() });
 }
 
 /**

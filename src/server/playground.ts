@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from "fastify";
 import fastifyStatic from "@fastify/static";
 import { ChainserveError } from "../core/errors.js";
+import { errorBody } from "../serde/errors.js";
 
 /** The playground option of `addRoutes`. */
 export interface PlaygroundOptions {
@@ -76,22 +77,25 @@ async function addSlash(_request: FastifyRequest, reply: FastifyReply): Promise<
 // `hide` is read by @fastify/swagger (which declares the key when installed): the page is no API.
 const HIDDEN = { schema: { hide: true } as unknown as FastifySchema };
 
-async function notBuilt(): Promise<never> {
-  throw new ChainserveError("UNAVAILABLE", "The playground is not built: run `npm run build:playground`");
+const NOT_BUILT = JSON.stringify(errorBody("UNAVAILABLE", "The playground is not built: run `npm run build:playground`"));
+
+async function notBuilt(_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  return reply.code(503).header("content-type", "application/json").send(NOT_BUILT);
 }
 
 /**
  * @internal Registers the playground routes in a chain's encapsulated plugin (prefix = the
- * mount path). Hidden from OpenAPI documents (`schema.hide`).
+ * mount path), serving `root` ({@link playgroundRoot}; `undefined`: not built, 503).
+ * Hidden from OpenAPI documents (`schema.hide`).
  */
-export async function playgroundRoutes(app: FastifyInstance, options: { configHashes: boolean }): Promise<void> {
-  const root = playgroundRoot();
+export async function playgroundRoutes(app: FastifyInstance, options: { configHashes: boolean; root: string | undefined }): Promise<void> {
+  const { root } = options;
   const prefixes = options.configHashes ? ["/playground/", "/c/:config_hash/playground/"] : ["/playground/"];
+  if (root === undefined) app.log.warn("chainserve: the playground is not built (npm run build:playground); its routes answer 503");
   for (const prefix of prefixes) {
     const bare = prefix.slice(0, -1);
     app.get(bare, HIDDEN, addSlash);
     if (root === undefined) {
-      app.log.warn("chainserve: the playground is not built (npm run build:playground); its routes answer 503");
       app.get(`${prefix}*`, HIDDEN, notBuilt);
       continue;
     }

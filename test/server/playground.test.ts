@@ -10,6 +10,7 @@ import { chat, chatInput } from "../../chains/chat.js";
 import { echo } from "../../chains/echo.js";
 import { addRoutes, type AddRoutesOptions } from "../../src/server/index.js";
 import { buildOpenApiDocument } from "../../src/server/index.js";
+import { playgroundRoutes } from "../../src/server/playground.js";
 import { listenLocal } from "../e2e/listen.js";
 
 interface Raw {
@@ -150,6 +151,19 @@ describe("under a Fastify prefix", () => {
     const res = await app.inject({ url: "/api/echo/playground/" });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain("./assets/");
+    await app.close();
+  });
+});
+
+describe("without a build", () => {
+  it("answers 503 UNAVAILABLE saying how to build it", async () => {
+    const app = Fastify();
+    await app.register(playgroundRoutes, { prefix: "/echo", configHashes: true, root: undefined });
+    for (const url of ["/echo/playground/", "/echo/c/N4XyA/playground/assets/x.js"]) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(503);
+      expect(res.json()).toMatchObject({ code: "UNAVAILABLE", detail: expect.stringContaining("npm run build:playground") });
+    }
     await app.close();
   });
 });
