@@ -1,23 +1,23 @@
 /**
  * The example app: a Fastify instance with the route table mounted, plus `GET /` (the
- * mounted chains), `GET /health`, `GET /openapi.json` and the `/docs` page. No `listen()`
+ * mounted chains), `GET /health`, `GET /metrics`, `GET /openapi.json` and the `/docs` page. No `listen()`
  * here — routes/main.ts does that — so tests can build the app and inject or listen on port 0.
  */
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
-import type { RunnableConfig } from "../src/index.js";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { pino, type DestinationStream, type LoggerOptions } from "pino";
-import { addRoutes, getMountedChains, type PerRequestConfigModifier } from "../src/server/index.js";
+import { addRoutes, getMountedChains } from "../src/server/index.js";
 import { buildOpenApiDocument, type OpenApiDocument } from "../src/server/openapi.js";
 import { DOCS_CSP, docsHtml } from "./docs.js";
 import { langChainRoutes } from "./lc-table.js";
+import { mountMetrics, type ObservabilityEnv } from "./observability.js";
 import { createRouteTable, type ChainRoute, type RouteEnv } from "./table.js";
 
 /** Options of {@link buildApp}; everything defaults to the process environment. */
 export interface BuildAppOptions {
   /** Environment read for `LOG_LEVEL` and the OPENAI_* variables. @default process.env */
-  env?: RouteEnv & { LOG_LEVEL?: string | undefined };
+  env?: RouteEnv & ObservabilityEnv & { LOG_LEVEL?: string | undefined };
   /** The chains to mount. @default createRouteTable(env) and langChainRoutes(env) */
   routes?: ChainRoute[];
   /**
@@ -59,10 +59,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     done();
   });
 
+  await mountMetrics(app, env);
   const routes = options.routes ?? [...createRouteTable(env), ...(await langChainRoutes(env))];
-  for (const route of routes) {
-    await addRoutes(app, route.runnable, { ...route.options, perRequestConfigModifier: logRunStart(route.options.perRequestConfigModifier) });
-  }
+  // Every run ends with one "run finished" line from the library (ids, status, timings, tokens).
+  for (const route of routes) await addRoutes(app, route.runnable, route.options);
   const descriptions = new Map(routes.map((r) => [r.options.path.replace(/\/+$/, ""), r.description]));
 
   app.get("/", async () => ({
@@ -86,26 +86,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const html = docsHtml("/openapi.json");
   app.get("/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").header("content-security-policy", DOCS_CSP).send(html));
   return app;
-}
-
-/**
- * Wraps a route's config modifier so every run gets its id here and is logged with it (the
- * request logger adds the request id). Only ids are logged, never inputs or outputs.
- */
-function logRunStart(inner: PerRequestConfigModifier | undefined): PerRequestConfigModifier {
-  const stamp = (config: RunnableConfig, request: FastifyRequest): RunnableConfig => {
-    // The server hands the modifier its own copy of the config, so it may be completed in place.
-    if (typeof config.runId !== "string") config.runId = randomUUID();
-    // Skipped when the level is off (or logging is, and the null logger has no level check):
-    // routeOptions builds an object on every read.
-    if ((request.log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.("info") === true) {
-      request.log.info({ run_id: config.runId, route: request.routeOptions.url }, "run started");
-    }
-    return config;
-  };
-  if (inner === undefined) return stamp;
-  // Object.assign, not a spread: a key added to a spread copy is slow on Node 20 (src/core/utils/objects.ts).
-  return async (config, request) => stamp(Object.assign({}, (await inner(config, request)) ?? config), request);
 }
 
 function loggerOptions(logger: BuildAppOptions["logger"], level: string): Pick<FastifyServerOptions, "logger" | "loggerInstance"> {

@@ -161,7 +161,8 @@ function onResponseClose(this: ServerResponse): void {
     route.streaming--;
   }
   probe.durationMs = performance.now() - probe.start;
-  if (!this.writableFinished) {
+  // Fastify's inject (light-my-request) never sets writableFinished: an ended response is finished there.
+  if (!this.writableFinished && !(this.writableEnded && "_lightMyRequest" in this)) {
     probe.outcome = "disconnected";
     if (!this.headersSent) probe.status = 499;
     // sse-stream.ts aborts the run of a stream whose client left.
