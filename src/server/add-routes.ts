@@ -14,7 +14,7 @@ import { sendHttpError, toHttpError } from "./error-mapper.js";
 import { invokeHandler } from "./invoke.js";
 import { resolveOptions, type AddRoutesOptions, type EndpointName, type ResolvedOptions } from "./options.js";
 import { chainservePlugin, ensureState, stateOf, type MountedChain } from "./plugin.js";
-import { runProbeHook } from "./observability/run-probe.js";
+import { noteErrorCode, runProbeHook } from "./observability/run-probe.js";
 import { configJsonSchema, inputJsonSchema, outputJsonSchema, schemaHandler } from "./schemas.js";
 import { streamEventsHandler } from "./stream-events.js";
 import { streamLogHandler } from "./stream-log.js";
@@ -61,6 +61,7 @@ function handlerFor(endpoint: EndpointName, mount: ResolvedOptions, record: Moun
 function chainErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
+    noteErrorCode(reply, codeForStatus(status));
     return reply.code(status).header("content-type", "application/json").send(JSON.stringify(errorBody(codeForStatus(status), error.message)));
   }
   request.log.error({ err: error }, "unhandled error in a chainserve route");
