@@ -98,6 +98,8 @@ describe("chainserveMetrics", () => {
     expect(sseEvents(stream.text).filter((e) => e.event === "data")).toHaveLength(3);
     const events = await post(`${base}/usage/stream_events`, { input: { topic: "x" } });
     expect(events.status).toBe(200);
+    expect((await post(`${base}/usage/stream_log`, { input: { topic: "x" } })).status).toBe(200);
+    expect((await post(`${base}/chat/stream_log`, { input: { topic: "x" } })).status).toBe(200);
     const invoke = await post(`${base}/usage/invoke`, { input: { topic: "x" } });
     expect(invoke.status).toBe(200);
     const text = await scrape();
@@ -105,6 +107,9 @@ describe("chainserveMetrics", () => {
     expect(sample(text, "chainserve_stream_tokens_total", { chain: "/usage", endpoint: "stream", source: "chunks" })).toBeUndefined();
     expect(sample(text, "chainserve_stream_tokens_total", { chain: "/usage", endpoint: "stream_events", source: "usage" })).toBe(2);
     expect(sample(text, "chainserve_stream_tokens_total", { chain: "/usage", endpoint: "invoke", source: "usage" })).toBe(2);
+    // stream_log: the model's chunks in its nested run's streamed_output (19 for the fake joke).
+    expect(sample(text, "chainserve_stream_tokens_total", { chain: "/usage", endpoint: "stream_log", source: "usage" })).toBe(2);
+    expect(sample(text, "chainserve_stream_tokens_total", { chain: "/chat", endpoint: "stream_log", source: "chunks" })).toBe(JOKE.split(/(\s)/).filter((t) => t !== "").length);
   });
 
   it("counts timeouts and reads the queue gauges from the mount's run gate", async () => {
