@@ -1,24 +1,24 @@
 /**
  * The example app: a Fastify instance with the route table mounted, plus `GET /` (the
- * mounted chains), `GET /health` and `GET /ready`, `GET /openapi.json` and the `/docs` page.
- * No `listen()` here — routes/main.ts does that — so tests can build the app and inject or
- * listen on port 0.
+ * mounted chains), `GET /health` and `GET /ready`, `GET /metrics`, `GET /openapi.json` and the
+ * `/docs` page. No `listen()` here — routes/main.ts does that — so tests can build the app and
+ * inject or listen on port 0.
  */
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
-import type { RunnableConfig } from "../src/index.js";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { pino, type DestinationStream, type LoggerOptions } from "pino";
-import { addRoutes, chainserveDocs, getMountedChains, healthPlugin, type PerRequestConfigModifier } from "../src/server/index.js";
+import { addRoutes, chainserveDocs, getMountedChains, healthPlugin } from "../src/server/index.js";
 import { authFromEnv, registerAccess, type AccessEnv } from "./access.js";
 import { INDEX_CSP, indexHtml, wantsHtml } from "./index-page.js";
 import { langChainRoutes } from "./lc-table.js";
+import { mountMetrics, type ObservabilityEnv } from "./observability.js";
 import { createRouteTable, type ChainRoute, type RouteEnv } from "./table.js";
 
 /** Options of {@link buildApp}; everything defaults to the process environment. */
 export interface BuildAppOptions {
   /** Environment read for `LOG_LEVEL` and the OPENAI_* variables. @default process.env */
-  env?: RouteEnv & AccessEnv & { LOG_LEVEL?: string | undefined };
+  env?: RouteEnv & AccessEnv & ObservabilityEnv & { LOG_LEVEL?: string | undefined };
   /** The chains to mount. @default createRouteTable(env) and langChainRoutes(env) */
   routes?: ChainRoute[];
   /**
@@ -66,9 +66,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(chainserveDocs, { info: APP_INFO });
 
   const routes = options.routes ?? [...createRouteTable(env), ...(await langChainRoutes(env))];
-  for (const route of routes) {
-    await addRoutes(app, route.runnable, { auth, ...route.options, perRequestConfigModifier: logRunStart(route.options.perRequestConfigModifier) });
-  }
+  await mountMetrics(app, env);
+  // Every run ends with one "run finished" line from the library (ids, status, timings, tokens).
+  for (const route of routes) await addRoutes(app, route.runnable, { auth, ...route.options });
   const descriptions = new Map(routes.map((r) => [r.options.path.replace(/\/+$/, ""), r.description]));
 
   app.get("/", async (request, reply) => {
@@ -95,26 +95,6 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(healthPlugin);
 
   return app;
-}
-
-/**
- * Wraps a route's config modifier so every run gets its id here and is logged with it (the
- * request logger adds the request id). Only ids are logged, never inputs or outputs.
- */
-function logRunStart(inner: PerRequestConfigModifier | undefined): PerRequestConfigModifier {
-  const stamp = (config: RunnableConfig, request: FastifyRequest): RunnableConfig => {
-    // The server hands the modifier its own copy of the config, so it may be completed in place.
-    if (typeof config.runId !== "string") config.runId = randomUUID();
-    // Skipped when the level is off (or logging is, and the null logger has no level check):
-    // routeOptions builds an object on every read.
-    if ((request.log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.("info") === true) {
-      request.log.info({ run_id: config.runId, route: request.routeOptions.url }, "run started");
-    }
-    return config;
-  };
-  if (inner === undefined) return stamp;
-  // Object.assign, not a spread: a key added to a spread copy is slow on Node 20 (src/core/utils/objects.ts).
-  return async (config, request) => stamp(Object.assign({}, (await inner(config, request)) ?? config), request);
 }
 
 function loggerOptions(logger: BuildAppOptions["logger"], level: string): Pick<FastifyServerOptions, "logger" | "loggerInstance"> {

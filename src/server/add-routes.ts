@@ -16,9 +16,9 @@ import { sendHttpError, toHttpError } from "./error-mapper.js";
 import { invokeHandler } from "./invoke.js";
 import { MountGuard } from "./mount-guard.js";
 import { resolveOptions, type AddRoutesOptions, type EndpointName, type ResolvedOptions } from "./options.js";
-import { runProbeHook } from "./observability/run-probe.js";
 import { chainservePlugin, claimRoot, ensureState, type MountedChain } from "./plugin.js";
 import { playgroundRoot, playgroundRoutes } from "./playground.js";
+import { noteErrorCode, runProbeHook } from "./observability/run-probe.js";
 import { configJsonSchema, inputJsonSchema, outputJsonSchema, schemaHandler } from "./schemas.js";
 import { streamEventsHandler } from "./stream-events.js";
 import { streamLogHandler } from "./stream-log.js";
@@ -69,6 +69,7 @@ function chainErrorHandler(error: FastifyError, request: FastifyRequest, reply: 
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 400 ? "BAD_REQUEST" : codeForStatus(status);
+    noteErrorCode(reply, code);
     return reply.code(status).header("content-type", "application/json").send(JSON.stringify(errorBody(code, error.message)));
   }
   request.log.error({ err: error }, "unhandled error in a chainserve route");

@@ -8,7 +8,7 @@ import { Counter, Registry } from "prom-client";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChatPromptTemplate, FakeChatModel, RunnableLambda } from "../../src/index.js";
-import { addRoutes, chainserveMetrics } from "../../src/server/index.js";
+import { addRoutes, chainserveMetrics, getMountedChains } from "../../src/server/index.js";
 import { listenLocal } from "./listen.js";
 import { post, sample, sseEvents, until, UsageModel } from "./observability-fixtures.js";
 
@@ -98,6 +98,8 @@ describe("chainserveMetrics", () => {
     expect(sseEvents(stream.text).filter((e) => e.event === "data")).toHaveLength(3);
     const events = await post(`${base}/usage/stream_events`, { input: { topic: "x" } });
     expect(events.status).toBe(200);
+    expect((await post(`${base}/usage/stream_log`, { input: { topic: "x" } })).status).toBe(200);
+    expect((await post(`${base}/chat/stream_log`, { input: { topic: "x" } })).status).toBe(200);
     const invoke = await post(`${base}/usage/invoke`, { input: { topic: "x" } });
     expect(invoke.status).toBe(200);
     const text = await scrape();
@@ -105,6 +107,32 @@ describe("chainserveMetrics", () => {
     expect(sample(text, "chainserve_stream_tokens_total", { chain: "/usage", endpoint: "stream", source: "chunks" })).toBeUndefined();
     expect(sample(text, "chainserve_stream_tokens_total", { chain: "/usage", endpoint: "stream_events", source: "usage" })).toBe(2);
     expect(sample(text, "chainserve_stream_tokens_total", { chain: "/usage", endpoint: "invoke", source: "usage" })).toBe(2);
+    // stream_log: the model's chunks in its nested run's streamed_output (19 for the fake joke).
+    expect(sample(text, "chainserve_stream_tokens_total", { chain: "/usage", endpoint: "stream_log", source: "usage" })).toBe(2);
+    expect(sample(text, "chainserve_stream_tokens_total", { chain: "/chat", endpoint: "stream_log", source: "chunks" })).toBe(JOKE.split(/(\s)/).filter((t) => t !== "").length);
+  });
+
+  it("counts timeouts and reads the queue gauges from the mount's run gate", async () => {
+    const other = Fastify();
+    const metrics = await chainserveMetrics(other, { path: false });
+    await addRoutes(other, RunnableLambda.from(() => { throw new Error("late"); }), {
+      path: "/late",
+      errorMapper: () => ({ status: 504, code: "TIMEOUT", message: "The run timed out", safe: true }),
+    });
+    // The drain/limits work gives a mount with a concurrency limit this field; a fake gate here.
+    const mount = getMountedChains(other).find((m) => m.path === "/late");
+    if (mount === undefined) throw new Error("not mounted");
+    mount.load = { active: () => 2, queued: () => 5 };
+    const url = await listenLocal(other);
+    expect((await post(`${url}/late/invoke`, { input: 1 })).status).toBe(504);
+    expect((await request(`${url}/metrics`)).statusCode).toBe(404); // path: false
+    const text = await metrics.registry.metrics();
+    expect(sample(text, "chainserve_timeouts_total", { chain: "/late", endpoint: "invoke" })).toBe(1);
+    expect(sample(text, "chainserve_errors_total", { chain: "/late", endpoint: "invoke", code: "TIMEOUT" })).toBe(1);
+    expect(sample(text, "chainserve_requests_total", { chain: "/late", endpoint: "invoke", status: "504" })).toBe(1);
+    expect(sample(text, "chainserve_queue_depth", { chain: "/late" })).toBe(5);
+    expect(sample(text, "chainserve_queue_active_runs", { chain: "/late" })).toBe(2);
+    await other.close();
   });
 
   it("rejects bad options at boot with INVALID_OPTIONS", async () => {

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ChatPromptTemplate, RunnableLambda, StrOutputParser } from "../../src/index.js";
 import { tracingEnabled } from "../../src/server/observability/otel.js";
 import { addRoutes } from "../../src/server/index.js";
+import { lcChat } from "../../chains/lc-chat.js";
 import { listenLocal } from "./listen.js";
 import { LogLines, post, sseEvents, until, UsageModel } from "./observability-fixtures.js";
 
@@ -26,6 +27,7 @@ beforeAll(async () => {
   await addRoutes(app, chain.pipe(new StrOutputParser()), { path: "/all", tracing: "all", runLog: { input: true, output: true } });
   await addRoutes(app, chain, { path: "/untraced", tracing: false, runLog: false });
   await addRoutes(app, RunnableLambda.from(() => { throw new Error("nope"); }), { path: "/boom" });
+  await addRoutes(app, lcChat, { path: "/lc" });
   base = await listenLocal(app);
 });
 
@@ -79,6 +81,15 @@ describe("OpenTelemetry spans", () => {
     await until(() => exporter.getFinishedSpans().length === 2);
     const model = byName(exporter.getFinishedSpans(), "chat acme-small")[0];
     expect(model?.attributes["gen_ai.usage.output_tokens"]).toBe(2);
+  });
+
+  it("cover a LangChain.js model's calls too (reported through the adapter's callbacks)", async () => {
+    expect((await post(`${base}/lc/stream`, { input: { topic: "bears" } })).status).toBe(200);
+    await until(() => exporter.getFinishedSpans().length === 2);
+    const [run] = byName(exporter.getFinishedSpans(), "chain /lc");
+    const [model] = byName(exporter.getFinishedSpans(), "chat FakeStreamingChatModel");
+    expect(model?.attributes["gen_ai.operation.name"]).toBe("chat");
+    expect(parentId(model!)).toBe(run?.spanContext().spanId);
   });
 
   it("cover every nested run with tracing: \"all\"", async () => {

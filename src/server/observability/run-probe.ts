@@ -60,7 +60,9 @@ export interface RunObserver {
 
 /** Per-app registry of observers and endpoint probes. */
 export interface ObservabilityHub {
+  /** Told of every finished run request (metrics). */
   readonly observers: RunObserver[];
+  /** Every probed endpoint of every mount, for gauges read at scrape time. */
   readonly routes: RouteProbe[];
 }
 
@@ -97,8 +99,12 @@ export class RouteProbe {
 const PROBE: unique symbol = Symbol("chainserve.runProbe");
 type ProbedMessage = IncomingMessage & { [PROBE]?: RunProbe };
 
-/** One run request in flight. Fields are written by the server code that sees them. */
+/**
+ * One run request in flight. Fields are written by the server code that sees them (the
+ * `note…` functions below, sse-stream.ts, otel.ts); they mean what {@link RunRecord} says.
+ */
 export class RunProbe implements RunRecord, TokenTally {
+  /** `performance.now()` at the request's arrival. */
   readonly start: number;
   runId: string | undefined = undefined;
   status = 0;
@@ -112,6 +118,7 @@ export class RunProbe implements RunRecord, TokenTally {
   usageSeen = false;
   countedTokens = 0;
   output: unknown = undefined;
+  /** Headers sent and not yet closed (counted in the route's `streaming`). */
   streamOpen = false;
   /** Called with the outcome when the response is over (ends spans still open). */
   closers: ((probe: RunProbe) => void)[] | undefined = undefined;
@@ -161,7 +168,8 @@ function onResponseClose(this: ServerResponse): void {
     route.streaming--;
   }
   probe.durationMs = performance.now() - probe.start;
-  if (!this.writableFinished) {
+  // Fastify's inject (light-my-request) never sets writableFinished: an ended response is finished there.
+  if (!this.writableFinished && !(this.writableEnded && "_lightMyRequest" in this)) {
     probe.outcome = "disconnected";
     if (!this.headersSent) probe.status = 499;
     // sse-stream.ts aborts the run of a stream whose client left.
