@@ -76,7 +76,9 @@ export function createEventEncoder(): (event: unknown) => string {
     // A custom event carries its run's id, tags and metadata but its own name.
     const custom = item.event === "on_custom_event";
     let out = "";
-    for (const key of Object.keys(item)) {
+    // for-in, not Object.keys: no key array per event, and a plain object (checked above)
+    // inherits no enumerable key.
+    for (const key in item) {
       const slot = fragments === undefined || (custom && key === "name") ? undefined : runKey(key);
       const name = key === "event" && typeof item.event === "string" ? item.event : undefined;
       let piece = slot !== undefined ? fragments?.[slot] : name !== undefined ? names.get(name) : undefined;
