@@ -86,7 +86,9 @@ export async function streamSse(run: SseRun): Promise<void> {
     const frame = encodeErrorFrame(error.status, error.message, { code: error.code });
     writer.end(frame, isAscii(frame));
     iterator?.return?.()?.catch(() => undefined);
-    request.log.info({ run_id: run.runId, endpoint: run.endpoint, items, outcome: error.code.toLowerCase() }, "stream stopped");
+    if (probe !== undefined) probe.code = error.code; // counted as a timeout / error by code in metrics
+    // The run-end line at info is observability/run-log.ts's.
+    request.log.debug({ run_id: run.runId, endpoint: run.endpoint, items, outcome: error.code.toLowerCase() }, "stream stopped");
   };
   try {
     iterator = run.source();
