@@ -1,21 +1,24 @@
 /**
  * The example app: a Fastify instance with the route table mounted, plus `GET /` (the
- * mounted chains), `GET /health`, `GET /openapi.json` and the `/docs` page. No `listen()`
- * here — routes/main.ts does that — so tests can build the app and inject or listen on port 0.
+ * mounted chains), `GET /health` and `GET /ready`, `GET /metrics`, `GET /openapi.json` and the
+ * `/docs` page. No `listen()` here — routes/main.ts does that — so tests can build the app and
+ * inject or listen on port 0.
  */
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
-import type { RunnableConfig } from "../src/index.js";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { pino, type DestinationStream, type LoggerOptions } from "pino";
-import { addRoutes, chainserveDocs, getMountedChains, type PerRequestConfigModifier } from "../src/server/index.js";
+import { addRoutes, chainserveDocs, getMountedChains, healthPlugin } from "../src/server/index.js";
+import { authFromEnv, registerAccess, type AccessEnv } from "./access.js";
+import { INDEX_CSP, indexHtml, wantsHtml } from "./index-page.js";
 import { langChainRoutes } from "./lc-table.js";
+import { mountMetrics, type ObservabilityEnv } from "./observability.js";
 import { createRouteTable, type ChainRoute, type RouteEnv } from "./table.js";
 
 /** Options of {@link buildApp}; everything defaults to the process environment. */
 export interface BuildAppOptions {
   /** Environment read for `LOG_LEVEL` and the OPENAI_* variables. @default process.env */
-  env?: RouteEnv & { LOG_LEVEL?: string | undefined };
+  env?: RouteEnv & AccessEnv & ObservabilityEnv & { LOG_LEVEL?: string | undefined };
   /** The chains to mount. @default createRouteTable(env) and langChainRoutes(env) */
   routes?: ChainRoute[];
   /**
@@ -57,16 +60,24 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     done();
   });
 
+  await registerAccess(app, env);
+  const auth = authFromEnv(env);
   // Before the routes: @fastify/swagger lists the app's own routes registered after it.
   await app.register(chainserveDocs, { info: APP_INFO });
 
   const routes = options.routes ?? [...createRouteTable(env), ...(await langChainRoutes(env))];
-  for (const route of routes) {
-    await addRoutes(app, route.runnable, { ...route.options, perRequestConfigModifier: logRunStart(route.options.perRequestConfigModifier) });
-  }
+  await mountMetrics(app, env);
+  // Every run ends with one "run finished" line from the library (ids, status, timings, tokens).
+  for (const route of routes) await addRoutes(app, route.runnable, { auth, ...route.options });
   const descriptions = new Map(routes.map((r) => [r.options.path.replace(/\/+$/, ""), r.description]));
 
-  app.get("/", async () => ({
+  app.get("/", async (request, reply) => {
+    if (wantsHtml(request.headers.accept)) {
+      return reply.type("text/html; charset=utf-8").header("content-security-policy", INDEX_CSP).send(indexHtml(APP_INFO.title, getMountedChains(app), (p) => descriptions.get(p)));
+    }
+    return listing();
+  });
+  const listing = () => ({
     name: APP_INFO.title,
     version: APP_INFO.version,
     docs: "/docs",
@@ -77,31 +88,13 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       description: descriptions.get(chain.path),
       endpoints: chain.endpoints,
       routes: chain.routes.map((r) => `${r.method} ${r.url}`),
+      playground: chain.playground ? `${chain.path}/playground/` : undefined,
     })),
-  }));
-  // Probed every few seconds by orchestrators: only problems are worth a log line.
-  app.get("/health", { logLevel: "warn" }, async () => ({ status: "ok" }));
-  return app;
-}
+  });
+  // GET /health (liveness) and GET /ready (readiness: 503 while draining), logged at warn only.
+  await app.register(healthPlugin);
 
-/**
- * Wraps a route's config modifier so every run gets its id here and is logged with it (the
- * request logger adds the request id). Only ids are logged, never inputs or outputs.
- */
-function logRunStart(inner: PerRequestConfigModifier | undefined): PerRequestConfigModifier {
-  const stamp = (config: RunnableConfig, request: FastifyRequest): RunnableConfig => {
-    // The server hands the modifier its own copy of the config, so it may be completed in place.
-    if (typeof config.runId !== "string") config.runId = randomUUID();
-    // Skipped when the level is off (or logging is, and the null logger has no level check):
-    // routeOptions builds an object on every read.
-    if ((request.log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.("info") === true) {
-      request.log.info({ run_id: config.runId, route: request.routeOptions.url }, "run started");
-    }
-    return config;
-  };
-  if (inner === undefined) return stamp;
-  // Object.assign, not a spread: a key added to a spread copy is slow on Node 20 (src/core/utils/objects.ts).
-  return async (config, request) => stamp(Object.assign({}, (await inner(config, request)) ?? config), request);
+  return app;
 }
 
 function loggerOptions(logger: BuildAppOptions["logger"], level: string): Pick<FastifyServerOptions, "logger" | "loggerInstance"> {

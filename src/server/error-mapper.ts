@@ -8,6 +8,7 @@ import { ERROR_CODES, isAbortError, isChainserveError, type ErrorCode } from "..
 import { codeForStatus, errorBody, statusText } from "../serde/errors.js";
 import { toLangServe } from "../serde/lc-json.js";
 import type { ErrorMapper } from "./options.js";
+import { noteErrorCode } from "./observability/run-probe.js";
 
 /** An error ready for the wire. */
 export interface HttpError {
@@ -17,12 +18,18 @@ export interface HttpError {
   message: string;
   /** The wire `detail`. */
   detail: unknown;
+  /** Seconds, sent as `Retry-After` (and `retry_after` in an SSE error event), when known. */
+  retryAfter?: number;
 }
 
 const INTERNAL: HttpError = Object.freeze({ status: 500, code: "INTERNAL", message: "Internal Server Error", detail: "Internal Server Error" });
 
 function validStatus(status: unknown): number {
   return typeof status === "number" && Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+}
+
+function validRetryAfter(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.ceil(value) : undefined;
 }
 
 /**
@@ -42,7 +49,10 @@ export function toHttpError(error: unknown, mapper?: ErrorMapper): HttpError {
       const status = validStatus(mapped.status);
       const code = typeof mapped.code === "string" && mapped.code in ERROR_CODES ? mapped.code : codeForStatus(status);
       const message = mapped.safe === true && typeof mapped.message === "string" ? mapped.message : statusText(status);
-      return { status, code, message, detail: message };
+      const http: HttpError = { status, code, message, detail: message };
+      const retryAfter = validRetryAfter(mapped.retryAfter);
+      if (retryAfter !== undefined) http.retryAfter = retryAfter;
+      return http;
     }
   }
   if (isChainserveError(error)) {
@@ -52,10 +62,15 @@ export function toHttpError(error: unknown, mapper?: ErrorMapper): HttpError {
       return { status: 502, code: "UPSTREAM_ERROR", message: statusText(502), detail: statusText(502) };
     }
     const status = error.status;
-    if (status >= 400 && status < 500) {
-      return { status, code: error.code, message: error.message, detail: error.detail ?? error.message };
+    let http: HttpError | undefined;
+    if (status >= 400 && status < 500) http = { status, code: error.code, message: error.message, detail: error.detail ?? error.message };
+    // Gateway failures keep their status and code; their text (an upstream's) is not shown.
+    else if (status === 502 || status === 503 || status === 504) http = { status, code: error.code, message: statusText(status), detail: statusText(status) };
+    if (http !== undefined) {
+      const retryAfter = validRetryAfter(error.retryAfter);
+      if (retryAfter !== undefined) http.retryAfter = retryAfter;
+      return http;
     }
-    if (status === 502) return { status, code: error.code, message: statusText(502), detail: statusText(502) };
   }
   if (isAbortError(error)) return { status: 499, code: "ABORTED", message: statusText(499), detail: statusText(499) };
   return INTERNAL;
@@ -63,6 +78,8 @@ export function toHttpError(error: unknown, mapper?: ErrorMapper): HttpError {
 
 /** Sends `error` as the JSON error body `{detail, message, code}` (values in `detail` in LangServe shapes). */
 export function sendHttpError(reply: FastifyReply, error: HttpError): FastifyReply {
+  if (error.retryAfter !== undefined) void reply.header("retry-after", String(error.retryAfter));
+  noteErrorCode(reply, error.code);
   return reply
     .code(error.status)
     .header("content-type", "application/json")

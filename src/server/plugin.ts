@@ -20,6 +20,8 @@ export interface MountedChain {
   endpoints: EndpointName[];
   /** Whether the `/c/{config_hash}/…` twins are served. */
   configHashes: boolean;
+  /** Whether the playground page is served at `{path}/playground/`. */
+  playground: boolean;
   /** Every route registered (405 handlers excluded), with full URLs in Fastify syntax. */
   routes: { method: "GET" | "POST"; url: string; endpoint: EndpointName }[];
   /** Config keys clients may set. */
@@ -33,6 +35,8 @@ export interface MountedChain {
   inputSchema?: z.ZodType;
   /** The zod output schema, when there is one. */
   outputSchema?: z.ZodType;
+  /** Live load of the mount (runs in flight, requests queued by `maxConcurrentRuns`), for metrics. */
+  load?: { active(): number; queued(): number };
 }
 
 /** Options of {@link chainservePlugin}. */

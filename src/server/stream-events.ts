@@ -3,6 +3,7 @@
  * chose (the client's is ignored), with every metadata key starting with `__` removed (§4.8).
  */
 import { copyConfig } from "../core/config.js";
+import type { MountGuard } from "./mount-guard.js";
 import type { ResolvedOptions } from "./options.js";
 import { sseHandler } from "./sse-handler.js";
 import { encodeDataFrame } from "../serde/sse.js";
@@ -19,7 +20,31 @@ function keptMetadata(metadata: Record<string, unknown>): Record<string, unknown
 }
 
 /** Event keys whose values are the same in every event of one run (the tracer copies them from the run). */
-const RUN_KEYS = new Set(["run_id", "name", "tags", "metadata", "parent_ids"]);
+type RunKey = "run_id" | "name" | "tags" | "metadata" | "parent_ids";
+
+// A switch over constant strings compares internalised pointers; a Set lookup hashes (issue 16:
+// with the Map below, the lookups were most of the encoder's own time).
+function runKey(key: string): RunKey | undefined {
+  switch (key) {
+    case "run_id":
+    case "name":
+    case "tags":
+    case "metadata":
+    case "parent_ids":
+      return key;
+    default:
+      return undefined;
+  }
+}
+
+/** One run's `"key":json` pieces ("" when the value is dropped), made on first use. */
+class RunPieces {
+  run_id: string | undefined = undefined;
+  name: string | undefined = undefined;
+  tags: string | undefined = undefined;
+  metadata: string | undefined = undefined;
+  parent_ids: string | undefined = undefined;
+}
 
 /** The most distinct `event` names one encoder remembers the JSON of. */
 const MAX_EVENT_NAMES = 64;
@@ -36,27 +61,28 @@ const MAX_EVENT_NAMES = 64;
  */
 export function createEventEncoder(): (event: unknown) => string {
   const write = createJsonWriter();
-  // Per run id: key → `"key":json` ("" when the value is dropped).
-  const byRun = new Map<string, Map<string, string>>();
+  const byRun = new Map<string, RunPieces>();
   // `"event":"on_…"` by event name.
   const names = new Map<string, string>();
   return (item) => {
     if (!isPlainObject(item)) return encodeDataFrame(write(item) ?? "null");
-    let fragments: Map<string, string> | undefined;
+    let fragments: RunPieces | undefined;
     if (typeof item.run_id === "string") {
       fragments = byRun.get(item.run_id);
       if (fragments === undefined) {
-        fragments = new Map();
+        fragments = new RunPieces();
         byRun.set(item.run_id, fragments);
       }
     }
     // A custom event carries its run's id, tags and metadata but its own name.
     const custom = item.event === "on_custom_event";
     let out = "";
-    for (const key of Object.keys(item)) {
-      const perRun = fragments !== undefined && RUN_KEYS.has(key) && !(custom && key === "name");
+    // for-in, not Object.keys: no key array per event, and a plain object (checked above)
+    // inherits no enumerable key.
+    for (const key in item) {
+      const slot = fragments === undefined || (custom && key === "name") ? undefined : runKey(key);
       const name = key === "event" && typeof item.event === "string" ? item.event : undefined;
-      let piece = perRun ? fragments?.get(key) : name !== undefined ? names.get(name) : undefined;
+      let piece = slot !== undefined ? fragments?.[slot] : name !== undefined ? names.get(name) : undefined;
       if (piece === undefined) {
         let value = item[key];
         if (key === "metadata" && isPlainObject(value)) value = keptMetadata(value);
@@ -65,7 +91,7 @@ export function createEventEncoder(): (event: unknown) => string {
         piece = json === undefined ? "" : jsonKey(key) + json;
         // A piece outside ASCII is not remembered: made again, it is counted for every frame.
         const ascii = nonAsciiCount() === before;
-        if (ascii && perRun) fragments?.set(key, piece);
+        if (ascii && slot !== undefined && fragments !== undefined) fragments[slot] = piece;
         else if (ascii && name !== undefined && names.size < MAX_EVENT_NAMES) names.set(name, piece);
       }
       if (piece !== "") out += out === "" ? piece : `,${piece}`;
@@ -75,8 +101,8 @@ export function createEventEncoder(): (event: unknown) => string {
 }
 
 /** The stream_events handler for `mount`. */
-export function streamEventsHandler(mount: ResolvedOptions) {
-  return sseHandler(mount, {
+export function streamEventsHandler(mount: ResolvedOptions, guard: MountGuard) {
+  return sseHandler(mount, guard, {
     endpoint: "stream_events",
     filters: true,
     // copyConfig, not a spread: the run's deferred signal stays unmade (request-signal.ts).

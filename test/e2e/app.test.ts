@@ -25,6 +25,28 @@ describe("the example app's own routes", () => {
     }
   });
 
+  it("GET / answers a browser with an HTML index linking each playground and the docs", async () => {
+    const res = await (await app).inject({ method: "GET", url: "/", headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^text\/html/);
+    expect(res.headers["content-security-policy"]).toContain("default-src 'none'");
+    for (const path of ["chat", "rag", "lc/chat"]) expect(res.body).toContain(`href="${path}/playground/"`);
+    expect(res.body).toContain('href="docs"');
+    const json = await (await app).inject({ method: "GET", url: "/", headers: { accept: "application/json" } });
+    expect(json.json<{ chains: { playground?: string }[] }>().chains[0]?.playground).toBe("/echo/playground/");
+  });
+
+  it("GET /metrics serves chainserve's metrics and the process's, unless METRICS=off", async () => {
+    await (await app).inject({ method: "POST", url: "/echo/invoke", payload: { input: 1 } });
+    const res = await (await app).inject({ method: "GET", url: "/metrics" });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/^chainserve_requests_total\{chain="\/echo",endpoint="invoke",status="200"\} [1-9]/m);
+    expect(res.body).toContain("process_cpu_user_seconds_total");
+    const off = await buildApp({ env: { METRICS: "off" }, logger: false });
+    expect((await off.inject({ method: "GET", url: "/metrics" })).statusCode).toBe(404);
+    await off.close();
+  });
+
   it('GET /health answers 200 {"status":"ok"} and echoes a request id', async () => {
     const res = await (await app).inject({ method: "GET", url: "/health", headers: { "x-request-id": "abc-123" } });
     expect(res.statusCode).toBe(200);
@@ -81,10 +103,11 @@ describe("logging", () => {
     expect(streamed.statusCode).toBe(200);
 
     const runId = (invoke.json<{ metadata: { run_id: string } }>()).metadata.run_id;
-    const started = lines.filter((l) => l.msg === "run started");
-    expect(started.map((l) => l.run_id)).toContain(runId);
-    for (const line of started) expect(line.reqId).toEqual(expect.any(String));
-    expect(lines.some((l) => l.msg === "stream finished" && typeof l.run_id === "string")).toBe(true);
+    const ended = lines.filter((l) => l.msg === "run finished");
+    expect(ended.map((l) => [l.chain, l.endpoint, l.status])).toEqual([["/chat", "invoke", 200], ["/chat", "stream", 200], ["/boom", "invoke", 500]]);
+    expect(ended[0]?.run_id).toBe(runId);
+    for (const line of ended) expect(line.reqId).toEqual(expect.any(String));
+    expect(ended[1]).toMatchObject({ outcome: "ok", token_source: "chunks", tokens: ended[1]?.chunks });
     expect(lines.some((l) => l.level === 50 && typeof l.run_id === "string")).toBe(true); // the /boom failure
     const text = JSON.stringify(lines);
     for (const secret of ["bear feet", "Why don't", "tell me a joke", "bears"]) expect(text).not.toContain(secret);

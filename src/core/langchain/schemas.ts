@@ -71,7 +71,9 @@ export function langChainInputSchema(runnable: { lc_namespace: string[] }): { zo
     if (typeof convert === "function") {
       const json = convert.call(schema, { unrepresentable: "any", io: "input" }) as Record<string, unknown>;
       delete json.$schema;
-      return { zod: undefined, json };
+      // A zod 4 schema also validates requests, as a native chain's does.
+      const validates = "_zod" in schema && typeof (schema as { safeParse?: unknown }).safeParse === "function";
+      return { zod: validates ? (schema as z.ZodType) : undefined, json };
     }
     if (typeof (schema as { type?: unknown }).type === "string" && !("_def" in schema)) {
       return { zod: undefined, json: schema as Record<string, unknown> };
