@@ -43,8 +43,6 @@ export interface Registry {
     runnable: Runnable,
     options: { which: ConfigurableFieldSpec; defaultKey?: string; alternatives: Record<string, Runnable> },
   ) => Runnable<any, any, any>;
-  /** JSON Schemas of maps and assigns from their branches (src/core/schemas/object-schema.ts; not in the browser client). */
-  objectSchemas?: typeof import("./schemas/object-schema.js").OBJECT_SCHEMAS;
 }
 
 /** A configurable field (see `Runnable.configurableFields`). */

@@ -110,21 +110,14 @@ export abstract class Runnable<RunInput = any, RunOutput = any, CallOptions exte
     return undefined;
   }
 
-  /** The runnable this one wraps (bindings, retry, fallbacks, configurables), whose schemas it reports. */
-  protected wrapped(): Runnable | undefined {
-    return undefined;
-  }
-
-  /** JSON Schema of the input: the declared zod schema, else the wrapped runnable's, else "anything". */
+  /** JSON Schema of the input: the declared zod schema, else "anything". */
   getInputJsonSchema(): Record<string, unknown> {
-    const inner = this.wrapped();
-    return inner !== undefined && inner.inputSchema === this.inputSchema ? inner.getInputJsonSchema() : jsonSchemaOf(this.inputSchema, `${this.getName()}Input`);
+    return jsonSchemaOf(this.inputSchema, `${this.getName()}Input`);
   }
 
-  /** JSON Schema of the output: the declared zod schema, else the wrapped runnable's, else "anything". */
+  /** JSON Schema of the output: the declared zod schema, else "anything". */
   getOutputJsonSchema(): Record<string, unknown> {
-    const inner = this.wrapped();
-    return inner !== undefined && inner.outputSchema === this.outputSchema ? inner.getOutputJsonSchema() : jsonSchemaOf(this.outputSchema, `${this.getName()}Output`);
+    return jsonSchemaOf(this.outputSchema, `${this.getName()}Output`);
   }
 
   /** Configurable fields this runnable exposes (see `configurableFields`). */

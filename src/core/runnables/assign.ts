@@ -31,19 +31,6 @@ export class RunnableAssign<RunInput = Record<string, any>, RunOutput = Record<s
     return `RunnableAssign<${[...this.mapperKeys].join(",")}>`;
   }
 
-  /** Declared schema, else the mapper's input (what the assigned steps read). */
-  override getInputJsonSchema(): Record<string, unknown> {
-    if (this.inputSchema !== undefined) return super.getInputJsonSchema();
-    const schema = this.mapper.getInputJsonSchema();
-    return Object.assign({}, schema, { title: this.getName("Input") });
-  }
-
-  /** Declared schema, else the input's properties plus the assigned keys. */
-  override getOutputJsonSchema(): Record<string, unknown> {
-    const infer = registry.objectSchemas;
-    return this.outputSchema !== undefined || infer === undefined ? super.getOutputJsonSchema() : infer.assignOutputJsonSchema(this.mapper, this.getName("Output"));
-  }
-
   /** Configurable fields of the steps (so `/config_schema` and the server's config validation see them). */
   override getConfigurableSpecs(): ConfigurableSpec[] {
     return collectSpecs([this.mapper]);

@@ -24,11 +24,6 @@ export class RunnableBinding<RunInput = any, RunOutput = any> extends Runnable<R
     return this.name === undefined ? this.bound.getName(suffix) : super.getName(suffix);
   }
 
-  /** Schemas (inferred ones included) come from the wrapped runnable unless others were declared. */
-  protected override wrapped(): Runnable {
-    return this.bound;
-  }
-
   override getConfigurableSpecs(): ConfigurableSpec[] {
     return this.bound.getConfigurableSpecs();
   }

@@ -74,11 +74,6 @@ export class RunnableConfigurableFields<I = any, O = any> extends RunnableConfig
     return this.name === undefined ? this.default.getName(suffix) : super.getName(suffix);
   }
 
-  /** Schemas (inferred ones included) come from the wrapped runnable unless others were declared. */
-  protected override wrapped(): Runnable {
-    return this.default;
-  }
-
   override getConfigurableSpecs(): ConfigurableSpec[] {
     const own = Object.entries(this.fields).map(([field, spec]) => {
       const value = (this.default as unknown as Record<string, unknown>)[field];
@@ -129,11 +124,6 @@ export class RunnableConfigurableAlternatives<I = any, O = any> extends Runnable
 
   override getName(suffix?: string): string {
     return this.name === undefined ? this.default.getName(suffix) : super.getName(suffix);
-  }
-
-  /** Schemas (inferred ones included) come from the wrapped runnable unless others were declared. */
-  protected override wrapped(): Runnable {
-    return this.default;
   }
 
   override getConfigurableSpecs(): ConfigurableSpec[] {

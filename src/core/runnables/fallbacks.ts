@@ -25,11 +25,6 @@ export class RunnableWithFallbacks<RunInput = any, RunOutput = any> extends Runn
   }
 
   /** Configurable fields of the steps (so `/config_schema` and the server's config validation see them). */
-  /** Schemas (inferred ones included) come from the wrapped runnable unless others were declared. */
-  protected override wrapped(): Runnable {
-    return this.runnable;
-  }
-
   override getConfigurableSpecs(): ConfigurableSpec[] {
     return collectSpecs(this.all);
   }

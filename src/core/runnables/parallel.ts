@@ -40,18 +40,6 @@ export class RunnableMap<RunInput = any, RunOutput extends Record<string, any> =
     return `RunnableParallel<${this.keys.join(",")}>`;
   }
 
-  /** Declared schema, else the branches' object inputs merged (else the first branch input that says something). */
-  override getInputJsonSchema(): Record<string, unknown> {
-    const infer = registry.objectSchemas;
-    return this.inputSchema !== undefined || infer === undefined ? super.getInputJsonSchema() : infer.mapInputJsonSchema(Object.values(this.steps), this.getName("Input"));
-  }
-
-  /** Declared schema, else an object with one property per branch: that branch's output schema. */
-  override getOutputJsonSchema(): Record<string, unknown> {
-    const infer = registry.objectSchemas;
-    return this.outputSchema !== undefined || infer === undefined ? super.getOutputJsonSchema() : infer.mapOutputJsonSchema(this.steps, this.getName("Output"));
-  }
-
   /** Configurable fields of the steps (so `/config_schema` and the server's config validation see them). */
   override getConfigurableSpecs(): ConfigurableSpec[] {
     return collectSpecs(Object.values(this.steps));

@@ -35,11 +35,6 @@ export class RunnableRetry<RunInput = any, RunOutput = any> extends Runnable<Run
     return this.name === undefined ? this.bound.getName(suffix) : super.getName(suffix);
   }
 
-  /** Schemas (inferred ones included) come from the wrapped runnable unless others were declared. */
-  protected override wrapped(): Runnable {
-    return this.bound;
-  }
-
   override getConfigurableSpecs(): ConfigurableSpec[] {
     return this.bound.getConfigurableSpecs();
   }

@@ -1,10 +1,17 @@
 /**
  * Object schemas of parallel maps and assigns, built from their branches' schemas; the
  * branches' `$defs` are hoisted to the root (refs are `#/$defs/…`, relative to the root).
- * Registered at load (src/core/index.ts, src/server/schemas.ts) rather than imported by the
- * map classes: the browser client loads those classes and never needs their schemas.
+ * Installed on the two classes when this module loads (src/core/index.ts, src/server/schemas.ts)
+ * rather than written in them: the browser client loads those classes and never needs their
+ * schemas (its bundle has a size ceiling, test/client/import-graph.test.ts).
  */
-import { registry } from "../registry.js";
+import type { Runnable } from "../runnable.js";
+import { RunnableAssign } from "../runnables/assign.js";
+import { RunnableBinding } from "../runnables/binding.js";
+import { RunnableConfigurableAlternatives, RunnableConfigurableFields } from "../runnables/configurable.js";
+import { RunnableWithFallbacks } from "../runnables/fallbacks.js";
+import { RunnableMap } from "../runnables/parallel.js";
+import { RunnableRetry } from "../runnables/retry.js";
 
 /** A JSON Schema object. */
 export type JsonSchema = Record<string, unknown>;
@@ -98,7 +105,39 @@ export function assignOutputJsonSchema(mapper: HasSchemas, title: string): JsonS
   return objectJsonSchema(title, { ...input.properties, ...output.properties }, { required: [...required] });
 }
 
-/** The inference the map and assign classes call through the registry. */
-export const OBJECT_SCHEMAS = { mapInputJsonSchema, mapOutputJsonSchema, assignOutputJsonSchema };
+// Declared schemas win; otherwise the composition says. (Defined on the prototypes, see above.)
+const mapProto = RunnableMap.prototype;
+const baseInput = mapProto.getInputJsonSchema;
+const baseOutput = mapProto.getOutputJsonSchema;
+mapProto.getInputJsonSchema = function (this: RunnableMap) {
+  return this.inputSchema !== undefined ? baseInput.call(this) : mapInputJsonSchema(Object.values(this.steps), this.getName("Input"));
+};
+mapProto.getOutputJsonSchema = function (this: RunnableMap) {
+  return this.outputSchema !== undefined ? baseOutput.call(this) : mapOutputJsonSchema(this.steps, this.getName("Output"));
+};
+const assignProto = RunnableAssign.prototype;
+assignProto.getInputJsonSchema = function (this: RunnableAssign) {
+  return this.inputSchema !== undefined ? baseInput.call(this) : Object.assign({}, this.mapper.getInputJsonSchema(), { title: this.getName("Input") });
+};
+assignProto.getOutputJsonSchema = function (this: RunnableAssign) {
+  return this.outputSchema !== undefined ? baseOutput.call(this) : assignOutputJsonSchema(this.mapper, this.getName("Output"));
+};
 
-registry.objectSchemas = OBJECT_SCHEMAS;
+// Wrappers report their runnable's schemas (inferred ones included) unless they declare others.
+const wrappers: [{ prototype: Runnable }, string][] = [
+  [RunnableBinding, "bound"],
+  [RunnableRetry, "bound"],
+  [RunnableWithFallbacks, "runnable"],
+  [RunnableConfigurableFields, "default"],
+  [RunnableConfigurableAlternatives, "default"],
+];
+for (const [cls, field] of wrappers) {
+  cls.prototype.getInputJsonSchema = function (this: Runnable) {
+    const inner = (this as unknown as Record<string, Runnable>)[field] as Runnable;
+    return inner.inputSchema === this.inputSchema ? inner.getInputJsonSchema() : baseInput.call(this);
+  };
+  cls.prototype.getOutputJsonSchema = function (this: Runnable) {
+    const inner = (this as unknown as Record<string, Runnable>)[field] as Runnable;
+    return inner.outputSchema === this.outputSchema ? inner.getOutputJsonSchema() : baseOutput.call(this);
+  };
+}
