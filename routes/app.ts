@@ -1,15 +1,17 @@
 /**
  * The example app: a Fastify instance with the route table mounted, plus `GET /` (the
- * mounted chains), `GET /health`, `GET /openapi.json` and the `/docs` page. No `listen()`
- * here — routes/main.ts does that — so tests can build the app and inject or listen on port 0.
+ * mounted chains), `GET /health` and `GET /ready`, `GET /openapi.json` and the `/docs` page.
+ * No `listen()` here — routes/main.ts does that — so tests can build the app and inject or
+ * listen on port 0.
  */
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import type { RunnableConfig } from "../src/index.js";
 import { pino, type DestinationStream, type LoggerOptions } from "pino";
-import { addRoutes, getMountedChains, type PerRequestConfigModifier } from "../src/server/index.js";
+import { addRoutes, getMountedChains, healthPlugin, type PerRequestConfigModifier } from "../src/server/index.js";
 import { buildOpenApiDocument, type OpenApiDocument } from "../src/server/openapi.js";
+import { authFromEnv, registerAccess, type AccessEnv } from "./access.js";
 import { DOCS_CSP, docsHtml } from "./docs.js";
 import { langChainRoutes } from "./lc-table.js";
 import { createRouteTable, type ChainRoute, type RouteEnv } from "./table.js";
@@ -17,7 +19,7 @@ import { createRouteTable, type ChainRoute, type RouteEnv } from "./table.js";
 /** Options of {@link buildApp}; everything defaults to the process environment. */
 export interface BuildAppOptions {
   /** Environment read for `LOG_LEVEL` and the OPENAI_* variables. @default process.env */
-  env?: RouteEnv & { LOG_LEVEL?: string | undefined };
+  env?: RouteEnv & AccessEnv & { LOG_LEVEL?: string | undefined };
   /** The chains to mount. @default createRouteTable(env) and langChainRoutes(env) */
   routes?: ChainRoute[];
   /**
@@ -59,9 +61,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     done();
   });
 
+  await registerAccess(app, env);
+  const auth = authFromEnv(env);
   const routes = options.routes ?? [...createRouteTable(env), ...(await langChainRoutes(env))];
   for (const route of routes) {
-    await addRoutes(app, route.runnable, { ...route.options, perRequestConfigModifier: logRunStart(route.options.perRequestConfigModifier) });
+    await addRoutes(app, route.runnable, { auth, ...route.options, perRequestConfigModifier: logRunStart(route.options.perRequestConfigModifier) });
   }
   const descriptions = new Map(routes.map((r) => [r.options.path.replace(/\/+$/, ""), r.description]));
 
@@ -78,8 +82,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       routes: chain.routes.map((r) => `${r.method} ${r.url}`),
     })),
   }));
-  // Probed every few seconds by orchestrators: only problems are worth a log line.
-  app.get("/health", { logLevel: "warn" }, async () => ({ status: "ok" }));
+  // GET /health (liveness) and GET /ready (readiness: 503 while draining), logged at warn only.
+  await app.register(healthPlugin);
 
   let document: OpenApiDocument | undefined;
   app.get("/openapi.json", async () => (document ??= buildOpenApiDocument(app, APP_INFO)));

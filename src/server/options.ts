@@ -8,6 +8,10 @@ import type { z } from "zod";
 import { ChainserveError, type ErrorCode } from "../core/errors.js";
 import type { RunnableConfig } from "../core/config.js";
 import { isRunnable, type ConfigurableSpec, type Runnable } from "../core/runnable.js";
+import { resolveAuth, type AuthRouteOptions, type ResolvedAuth } from "./auth.js";
+import { resolveHardening, type HardeningOptions, type ResolvedHardening } from "./options-hardening.js";
+import { resolveLimits, type LimitOptions, type ResolvedLimits } from "./options-limits.js";
+import { resolveRunLog, resolveTracing, type ObservabilityRouteOptions, type ResolvedRunLog } from "./observability/run-log.js";
 
 /** Endpoints served per mount; also the names `enabledEndpoints` / `disabledEndpoints` take. */
 export const ENDPOINTS = [
@@ -72,7 +76,7 @@ export type PerRequestConfigModifier = (
 ) => RunnableConfig | undefined | void | Promise<RunnableConfig | undefined | void>;
 
 /** Options of `addRoutes`. */
-export interface AddRoutesOptions {
+export interface AddRoutesOptions extends AuthRouteOptions, HardeningOptions, LimitOptions, ObservabilityRouteOptions {
   /** Mount path: `""` or starting with `/`; a trailing slash is removed. */
   path: string;
   /** Input schema for validation and `/input_schema`. @default runnable.inputSchema, else any JSON */
@@ -117,6 +121,15 @@ export interface ResolvedOptions {
   pingIntervalMs: number;
   configurableSpecs: ReadonlyMap<string, ConfigurableSpec>;
   serverVersion: string;
+  /** The mount's `auth` (auth.ts), when it has one. */
+  auth: ResolvedAuth | undefined;
+  /** Limits on what a request or connection may cost (options-hardening.ts). */
+  hardening: ResolvedHardening;
+  /** Run limits and timeouts (options-limits.ts). */
+  limits: ResolvedLimits;
+  /** The run-end log line (observability/run-log.ts) and whether runs are traced with OpenTelemetry. */
+  runLog: ResolvedRunLog;
+  tracing: boolean | "all";
 }
 
 const fail = (message: string): never => {
@@ -218,5 +231,10 @@ export function resolveOptions(runnable: unknown, options: AddRoutesOptions, pre
     pingIntervalMs: ping,
     configurableSpecs: specs,
     serverVersion: packageVersion,
+    auth: resolveAuth(options.auth),
+    hardening: resolveHardening(options),
+    limits: resolveLimits(options),
+    runLog: resolveRunLog(options.runLog),
+    tracing: resolveTracing(options.tracing),
   };
 }

@@ -24,6 +24,8 @@ export interface MountedChain {
   routes: { method: "GET" | "POST"; url: string; endpoint: EndpointName }[];
   /** Config keys clients may set. */
   configKeys: ConfigKey[];
+  /** OpenAPI security of the mount (set by its `auth` option): schemes, the requirement, and the endpoints left public. */
+  security?: { schemes: Record<string, Record<string, unknown>>; requirement: Record<string, string[]>[]; publicEndpoints: EndpointName[] };
   inputJsonSchema: Record<string, unknown>;
   outputJsonSchema: Record<string, unknown>;
   configJsonSchema: Record<string, unknown>;
@@ -31,6 +33,8 @@ export interface MountedChain {
   inputSchema?: z.ZodType;
   /** The zod output schema, when there is one. */
   outputSchema?: z.ZodType;
+  /** Live load of the mount (runs in flight, requests queued by `maxConcurrentRuns`), for metrics. */
+  load?: { active(): number; queued(): number };
 }
 
 /** Options of {@link chainservePlugin}. */

@@ -8,10 +8,13 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { RunnableConfig } from "../core/config.js";
 import { validationError, type ValidationIssue } from "../serde/errors.js";
 import { decodeConfigHash } from "./config-hash.js";
+import { checkJsonDepth } from "./json-depth.js";
+import { ItemSignals } from "./item-signals.js";
 import { logFailure, replyRunError, sendHttpError, toHttpError } from "./error-mapper.js";
 import { clientConfig, finalizeConfig, type ClientConfig } from "./config-pipeline.js";
 import type { EndpointName, ResolvedOptions } from "./options.js";
 import type { RequestSignal } from "./request-signal.js";
+import { RunRefused } from "./run-scope.js";
 import { parseBatchBody, parseSingleBody, validateInput } from "./validate.js";
 import { copied } from "../core/utils/objects.js";
 
@@ -23,8 +26,13 @@ export class HookFailure {
   constructor(readonly error: unknown) {}
 }
 
-function configHash(request: FastifyRequest): Record<string, unknown> {
-  return decodeConfigHash((request.params as { config_hash?: string } | undefined)?.config_hash);
+function configHash(request: FastifyRequest, mount: ResolvedOptions): Record<string, unknown> {
+  return decodeConfigHash((request.params as { config_hash?: string } | undefined)?.config_hash, mount.hardening.maxDepth);
+}
+
+// Before JSON.parse's result reaches anything recursive (revival, zod, error details).
+function checkBodyDepth(raw: unknown, mount: ResolvedOptions): void {
+  if (typeof raw === "string") checkJsonDepth(raw, mount.hardening.maxDepth, "The JSON body");
 }
 
 const hookFailure = (error: unknown): HookFailure => new HookFailure(error);
@@ -41,10 +49,11 @@ export interface PreparedRun {
  * config modifier is asynchronous: handlers await only what is a promise.
  */
 export function prepareSingle(request: FastifyRequest, mount: ResolvedOptions, endpoint: EndpointName, signal: RequestSignal): PreparedRun | Promise<PreparedRun> {
+  checkBodyDepth(request.body, mount);
   const { body, input, config } = parseSingleBody(request.body);
   // Hooks and the config modifier see the parsed body, as they would with Fastify's parser.
   request.body = body;
-  const client = clientConfig(configHash(request), config, mount);
+  const client = clientConfig(configHash(request, mount), config, mount);
   const runConfig = finalizeConfig(client, { mount, request, endpoint, signal }, hookFailure);
   if (runConfig instanceof Promise) return runConfig.then((c) => validated(body, input, c, mount));
   return validated(body, input, runConfig, mount);
@@ -65,9 +74,14 @@ export interface PreparedBatch {
 
 /** Validates a batch request; issues in items carry `loc` `["inputs", i, …]`. */
 export async function prepareBatch(request: FastifyRequest, mount: ResolvedOptions, signal: RequestSignal): Promise<PreparedBatch> {
+  checkBodyDepth(request.body, mount);
   const { body, inputs, configs, perInput } = parseBatchBody(request.body);
   request.body = body;
-  const hash = configHash(request);
+  const { maxBatchSize } = mount.hardening;
+  if (inputs.length > maxBatchSize) {
+    throw validationError(`A batch may hold at most ${maxBatchSize} inputs (maxBatchSize); got ${inputs.length}. Split it into smaller batches.`);
+  }
+  const hash = configHash(request, mount);
   let clients: ClientConfig[];
   if (perInput) {
     clients = configs.map((c, i) => clientConfig(hash, c, mount, [i]));
@@ -79,8 +93,9 @@ export async function prepareBatch(request: FastifyRequest, mount: ResolvedOptio
     clients = inputs.map((_, i) => (i === 0 ? shared : rest));
   }
   const runConfigs: RunConfig[] = [];
+  const items = new ItemSignals(signal);
   for (const client of clients) {
-    const config = finalizeConfig(client, { mount, request, endpoint: "batch", signal }, hookFailure);
+    const config = finalizeConfig(client, { mount, request, endpoint: "batch", signal: items.child() }, hookFailure);
     runConfigs.push(config instanceof Promise ? await config : config);
   }
   const issues: ValidationIssue[] = [];
@@ -95,6 +110,7 @@ export async function prepareBatch(request: FastifyRequest, mount: ResolvedOptio
  */
 export function replyPrepareError(request: FastifyRequest, reply: FastifyReply, error: unknown, mount: ResolvedOptions): FastifyReply {
   if (error instanceof HookFailure) return replyRunError(request, reply, error.error, mount.errorMapper);
+  if (error instanceof RunRefused) return sendHttpError(reply, error.http);
   const http = toHttpError(error);
   if (http.status >= 500) logFailure(request, http, error, undefined);
   else request.log.debug({ status: http.status, code: http.code }, "request rejected");
