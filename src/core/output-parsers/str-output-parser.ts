@@ -23,6 +23,11 @@ export class StrOutputParser extends Runnable<string | BaseMessage, string> {
     return "parser";
   }
 
+  /** Always text: `{title: "StrOutputParserOutput", type: "string"}`, as Python's parser declares. */
+  override getOutputJsonSchema(): Record<string, unknown> {
+    return { title: `${this.getName()}Output`, type: "string" };
+  }
+
   /**
    * The text of one model output.
    * @throws ChainserveError `BAD_REQUEST` for anything that is neither a string nor a message.
