@@ -9,6 +9,9 @@
  * tenth of the samples against the mean of the first tenth after warm-up) exceeds
  * `--max-drift` percent, or when the app does not exit 0. Traffic goes to 127.0.0.1 only.
  *
+ * The heap after a full GC (the app gets `--expose-gc` and a SIGUSR2 probe) is reported after
+ * warm-up and at the end too: RSS also moves with how much garbage the GC lets pile up.
+ *
  * Options: `--seconds` (60), `--concurrency` (50), `--max-drift` (10), `--warmup` seconds
  * (10% of the run, at most 30).
  */
@@ -21,6 +24,13 @@ import { parseArgs } from "node:util";
 import { Agent, request } from "undici";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * Loaded into the app before it starts: on SIGUSR2, a full GC and the live heap on stderr. RSS
+ * also moves with how much garbage the GC lets pile up; the heap after a full GC is what a leak
+ * makes grow.
+ */
+const HEAP_PROBE = `data:text/javascript,${encodeURIComponent('process.on("SIGUSR2", () => { globalThis.gc(); globalThis.gc(); process.stderr.write("SOAK_HEAP " + process.memoryUsage().heapUsed + "\\n"); });')}`;
 
 interface Scenario {
   name: string;
@@ -137,14 +147,19 @@ async function main(): Promise<number> {
   }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "routes/main.ts"], {
+  const child = spawn(process.execPath, ["--expose-gc", "--import", HEAP_PROBE, "--import", "tsx", "routes/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "error", OPENAI_API_KEY: "", SHUTDOWN_DEADLINE_MS: "10000" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let logs = "";
   child.stdout?.on("data", (c: Buffer) => (logs = (logs + c.toString()).slice(-20_000)));
-  child.stderr?.on("data", (c: Buffer) => (logs = (logs + c.toString()).slice(-20_000)));
+  const heaps: number[] = [];
+  child.stderr?.on("data", (c: Buffer) => {
+    const text = c.toString();
+    for (const m of text.matchAll(/SOAK_HEAP (\d+)/g)) heaps.push(Number(m[1]) / 1_048_576);
+    logs = (logs + text).slice(-20_000);
+  });
   const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
   try {
     await waitReady(base, child);
@@ -156,6 +171,7 @@ async function main(): Promise<number> {
     const end = started + seconds * 1_000;
     const samples: { t: number; rss: number }[] = [];
     const sampler = setInterval(() => samples.push({ t: (Date.now() - started) / 1_000, rss: rssMb(child.pid as number) }), 1_000);
+    const probe = setTimeout(() => child.kill("SIGUSR2"), warmup * 1_000);
     const worker = async (): Promise<void> => {
       while (Date.now() < end) {
         const scenario = pick();
@@ -170,7 +186,11 @@ async function main(): Promise<number> {
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     clearInterval(sampler);
+    clearTimeout(probe);
     await agent.close();
+    await sleep(500);
+    child.kill("SIGUSR2");
+    await sleep(1_000);
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
 
     const after = samples.filter((s) => s.t >= warmup);
@@ -191,6 +211,11 @@ async function main(): Promise<number> {
     console.log(
       `  server RSS after ${warmup} s warm-up: first tenth ${first.toFixed(1)} MB, last tenth ${last.toFixed(1)} MB, drift ${drift >= 0 ? "+" : ""}${drift.toFixed(1)}% (max ${maxDrift}%), min ${Math.min(...rss).toFixed(1)} MB, max ${Math.max(...rss).toFixed(1)} MB, ${after.length} samples`,
     );
+    const [heapStart, heapEnd] = [heaps[0], heaps.at(-1)];
+    if (heapStart !== undefined && heapEnd !== undefined && heaps.length >= 2) {
+      const heapDrift = ((heapEnd - heapStart) / heapStart) * 100;
+      console.log(`  server heap after a full GC: ${heapStart.toFixed(1)} MB after warm-up, ${heapEnd.toFixed(1)} MB at the end (${heapDrift >= 0 ? "+" : ""}${heapDrift.toFixed(1)}%)`);
+    }
     console.log(`  SIGTERM: exit ${code} after ${exitMs} ms`);
     const failures = [
       unexpectedCount > 0 ? `${unexpectedCount} unexpected answers` : "",

@@ -16,8 +16,9 @@ import { sendHttpError, toHttpError } from "./error-mapper.js";
 import { invokeHandler } from "./invoke.js";
 import { MountGuard } from "./mount-guard.js";
 import { resolveOptions, type AddRoutesOptions, type EndpointName, type ResolvedOptions } from "./options.js";
-import { chainservePlugin, ensureState, stateOf, type MountedChain } from "./plugin.js";
 import { runProbeHook } from "./observability/run-probe.js";
+import { chainservePlugin, claimRoot, ensureState, type MountedChain } from "./plugin.js";
+import { playgroundRoutes } from "./playground.js";
 import { configJsonSchema, inputJsonSchema, outputJsonSchema, schemaHandler } from "./schemas.js";
 import { streamEventsHandler } from "./stream-events.js";
 import { streamLogHandler } from "./stream-log.js";
@@ -30,6 +31,8 @@ const OTHER_METHODS: Record<"GET" | "POST", HTTPMethods[]> = {
   GET: ["HEAD", "POST", "PUT", "DELETE", "PATCH"],
   POST: ["GET", "HEAD", "PUT", "DELETE", "PATCH"],
 };
+
+const HIDDEN = { hide: true } as const;
 
 const METHOD_NOT_ALLOWED = JSON.stringify(errorBody("METHOD_NOT_ALLOWED", "Method Not Allowed"));
 
@@ -78,6 +81,7 @@ function record(mount: ResolvedOptions): MountedChain {
     name: mount.name,
     endpoints: [...mount.endpoints],
     configHashes: mount.configHashes,
+    playground: mount.playground,
     routes: [],
     configKeys: [...mount.configKeys],
     inputJsonSchema: inputJsonSchema(mount, mount.inputSchema === mount.runnable.inputSchema ? undefined : mount.inputSchema),
@@ -121,15 +125,18 @@ async function chainRoutes(app: FastifyInstance, { mount, record, guard }: Chain
     const urls = mount.configHashes ? [`/${endpoint}`, `/c/:config_hash/${endpoint}`] : [`/${endpoint}`];
     const bodyLimit = mount.limits.bodyLimit;
     for (const url of urls) {
-      const route: RouteOptions = { method, url, handler, exposeHeadRoute: false };
+      // Hidden from @fastify/swagger's route scan: the chains enter its document through
+      // openApiTransform / chainserveDocs, with their schemas (src/server/openapi/).
+      const route: RouteOptions = { method, url, handler, exposeHeadRoute: false, schema: HIDDEN };
       if (bodyLimit !== undefined) route.bodyLimit = bodyLimit;
       if (onRequest !== undefined) route.onRequest = onRequest;
       app.route(route);
-      app.route({ method: OTHER_METHODS[method], url, handler: methodNotAllowed(method) });
+      app.route({ method: OTHER_METHODS[method], url, handler: methodNotAllowed(method), schema: HIDDEN });
     }
   }
   // Config hashes longer than Fastify's maxParamLength land here (config-hash-route.ts).
-  if (mount.configHashes) app.route({ method: HASH_ROUTE_METHODS, url: "/c/*", handler: configHashFallback(hashTargets) });
+  if (mount.configHashes) app.route({ method: HASH_ROUTE_METHODS, url: "/c/*", handler: configHashFallback(hashTargets), schema: HIDDEN });
+  if (mount.playground) await playgroundRoutes(app, { configHashes: mount.configHashes });
 }
 
 /**
@@ -165,12 +172,9 @@ export async function addRoutes(
   const instance = app as unknown as FastifyInstance;
   // A LangChain.js runnable is served through the adapter: one kind of runnable from here on.
   const mount = resolveOptions(isLangChainRunnable(runnable) ? fromLangChain(runnable) : runnable, options, instance.prefix);
-  let state = stateOf(instance);
-  if (state === undefined) {
-    // Decorate now, so a second addRoutes before this one is awaited does not register twice.
-    state = ensureState(instance);
-    void instance.register(chainservePlugin);
-  }
+  const state = ensureState(instance);
+  // Claimed now, so a second addRoutes before this one is awaited does not register twice.
+  if (claimRoot(instance)) void instance.register(chainservePlugin);
   if (state.mounts.some((m) => m.path === mount.fullPath)) {
     throw new ChainserveError("INVALID_OPTIONS", `addRoutes: a runnable is already mounted at ${JSON.stringify(mount.fullPath)}`);
   }

@@ -17,7 +17,7 @@ import { ENDPOINTS, type EndpointName } from "./options.js";
 
 /**
  * Who called: a JSON object (e.g. `{ id, scopes }`) that the runnable receives as
- * `config.metadata.principal` and `config.configurable.principal` ({@link PRINCIPAL_KEY}).
+ * `config.metadata.__principal` and `config.configurable.__principal` ({@link PRINCIPAL_KEY}).
  */
 export type Principal = Record<string, unknown>;
 
@@ -68,8 +68,12 @@ export interface AuthRouteOptions {
   auth?: AuthOptions;
 }
 
-/** The key under which the principal reaches the runnable, in `config.metadata` and `config.configurable`. */
-export const PRINCIPAL_KEY = "principal";
+/**
+ * The key under which the principal reaches the runnable, in `config.metadata` and
+ * `config.configurable`. Prefixed like the server's other metadata (`__useragent`), so that
+ * `/stream_events` leaves it out of the event metadata it sends back.
+ */
+export const PRINCIPAL_KEY = "__principal";
 
 /** The auth option after validation. */
 export interface ResolvedAuth {

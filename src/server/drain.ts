@@ -6,6 +6,7 @@
  * invoke or batch, one terminal `event: error` frame for a stream, so that no client sees a
  * silent cut. Only at the deadline is any connection still open destroyed.
  */
+import type { Server } from "node:http";
 import type { FastifyInstance } from "fastify";
 import { ChainserveError } from "../core/errors.js";
 import { lifecycleOf, shuttingDown } from "./lifecycle.js";
@@ -67,11 +68,12 @@ export async function closeGracefully(app: FastifyInstance<any, any, any, any, a
   if (unreadyDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, unreadyDelayMs));
   lifecycle.startClosing();
   const report: CloseReport = { durationMs: 0, runsAtStart: lifecycle.runs.size, stopped: 0, forced: false };
-  const server = instance.server;
+  // An HTTP/2 server has neither method (its sessions are closed by Fastify's close).
+  const server = instance.server as Partial<Pick<Server, "closeIdleConnections" | "closeAllConnections">>;
   const timers: NodeJS.Timeout[] = [];
   // Node closes the connections idle at server.close() only; a keep-alive connection whose
   // response ends later would hold the close until its keep-alive timeout.
-  timers.push(setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS));
+  timers.push(setInterval(() => server.closeIdleConnections?.(), IDLE_SWEEP_MS));
   timers.push(
     setTimeout(() => {
       for (const run of [...lifecycle.runs]) {
@@ -87,7 +89,7 @@ export async function closeGracefully(app: FastifyInstance<any, any, any, any, a
   try {
     if ((await Promise.race([closing, deadline])) === "deadline") {
       report.forced = true;
-      server.closeAllConnections();
+      server.closeAllConnections?.();
       await closing;
     }
   } finally {

@@ -28,6 +28,10 @@ function validStatus(status: unknown): number {
   return typeof status === "number" && Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
 }
 
+function validRetryAfter(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.ceil(value) : undefined;
+}
+
 /**
  * Maps `error` to status, code and a safe message: the `errorMapper`'s answer when it gives
  * one; else a ChainserveError with a 4xx status (429 included) or 502 keeps status and code (its
@@ -45,7 +49,10 @@ export function toHttpError(error: unknown, mapper?: ErrorMapper): HttpError {
       const status = validStatus(mapped.status);
       const code = typeof mapped.code === "string" && mapped.code in ERROR_CODES ? mapped.code : codeForStatus(status);
       const message = mapped.safe === true && typeof mapped.message === "string" ? mapped.message : statusText(status);
-      return { status, code, message, detail: message };
+      const http: HttpError = { status, code, message, detail: message };
+      const retryAfter = validRetryAfter(mapped.retryAfter);
+      if (retryAfter !== undefined) http.retryAfter = retryAfter;
+      return http;
     }
   }
   if (isChainserveError(error)) {
@@ -60,7 +67,8 @@ export function toHttpError(error: unknown, mapper?: ErrorMapper): HttpError {
     // Gateway failures keep their status and code; their text (an upstream's) is not shown.
     else if (status === 502 || status === 503 || status === 504) http = { status, code: error.code, message: statusText(status), detail: statusText(status) };
     if (http !== undefined) {
-      if (typeof error.retryAfter === "number" && Number.isFinite(error.retryAfter) && error.retryAfter >= 0) http.retryAfter = Math.ceil(error.retryAfter);
+      const retryAfter = validRetryAfter(error.retryAfter);
+      if (retryAfter !== undefined) http.retryAfter = retryAfter;
       return http;
     }
   }

@@ -1,7 +1,7 @@
 /**
  * chainserve/server: serve runnables over HTTP, wire-compatible with Python LangServe, on
- * Fastify 5. `addRoutes` mounts one runnable; `getMountedChains` lists what is mounted (for an
- * OpenAPI document or an index page).
+ * Fastify 5. `addRoutes` mounts one runnable; `getMountedChains` lists what is mounted;
+ * `buildOpenApiDocument` / `chainserveDocs` give the OpenAPI 3.1 document and the docs page.
  * @example
  * import Fastify from "fastify";
  * import { addRoutes } from "chainserve/server";
@@ -28,6 +28,11 @@ export { ENDPOINTS, ENDPOINT_SWITCHES } from "./options.js";
 export { chainserveMetrics } from "./observability/metrics.js";
 export type { ChainserveMetrics, ChainserveMetricsOptions } from "./observability/metrics.js";
 export type { ObservabilityRouteOptions, RunLogOptions } from "./observability/run-log.js";
+export { buildOpenApiDocument, buildOpenApiFromChains, mergeOpenApiDocuments, openApiTransform } from "./openapi/document.js";
+export type { OpenApiChain, OpenApiDocument, OpenApiInfo, OpenApiOptions, OpenApiServer } from "./openapi/document.js";
+export { chainserveDocs, DOCS_CSP } from "./openapi/docs.js";
+export type { ChainserveDocsOptions } from "./openapi/docs.js";
+export type { PlaygroundOptions } from "./playground.js";
 export type {
   AddRoutesOptions,
   ConfigKey,

@@ -12,6 +12,7 @@ import { resolveAuth, type AuthRouteOptions, type ResolvedAuth } from "./auth.js
 import { resolveHardening, type HardeningOptions, type ResolvedHardening } from "./options-hardening.js";
 import { resolveLimits, type LimitOptions, type ResolvedLimits } from "./options-limits.js";
 import { resolveRunLog, resolveTracing, type ObservabilityRouteOptions, type ResolvedRunLog } from "./observability/run-log.js";
+import { playgroundEnabled, type PlaygroundOptions } from "./playground.js";
 
 /** Endpoints served per mount; also the names `enabledEndpoints` / `disabledEndpoints` take. */
 export const ENDPOINTS = [
@@ -30,8 +31,9 @@ export type EndpointName = (typeof ENDPOINTS)[number];
 
 /**
  * Every name the endpoint switches accept: the served endpoints, `config_hashes` (the
- * `/c/{config_hash}/…` twins), and LangServe's `playground`, `feedback`, `token_feedback` and
- * `public_trace_link`, accepted so LangServe switch lists port unchanged but serving nothing.
+ * `/c/{config_hash}/…` twins), `playground` (the page at `{path}/playground/`), and LangServe's
+ * `feedback`, `token_feedback` and `public_trace_link`, accepted so LangServe switch lists port
+ * unchanged but serving nothing.
  */
 export const ENDPOINT_SWITCHES = [...ENDPOINTS, "config_hashes", "playground", "feedback", "token_feedback", "public_trace_link"] as const;
 
@@ -64,6 +66,8 @@ export interface MappedError {
   message: string;
   /** Whether `message` may be shown to the client. @default false */
   safe?: boolean;
+  /** Seconds, sent as `Retry-After` (`retry_after` in a stream's error event). */
+  retryAfter?: number;
 }
 
 /** Turns a thrown error into a {@link MappedError}; `undefined` falls back to the default mapping. */
@@ -76,7 +80,7 @@ export type PerRequestConfigModifier = (
 ) => RunnableConfig | undefined | void | Promise<RunnableConfig | undefined | void>;
 
 /** Options of `addRoutes`. */
-export interface AddRoutesOptions extends AuthRouteOptions, HardeningOptions, LimitOptions, ObservabilityRouteOptions {
+export interface AddRoutesOptions extends AuthRouteOptions, HardeningOptions, LimitOptions, ObservabilityRouteOptions, PlaygroundOptions {
   /** Mount path: `""` or starting with `/`; a trailing slash is removed. */
   path: string;
   /** Input schema for validation and `/input_schema`. @default runnable.inputSchema, else any JSON */
@@ -114,6 +118,8 @@ export interface ResolvedOptions {
   configKeys: ReadonlySet<ConfigKey>;
   endpoints: readonly EndpointName[];
   configHashes: boolean;
+  /** Whether `{path}/playground/` is served. */
+  playground: boolean;
   perRequestConfigModifier: PerRequestConfigModifier | undefined;
   errorMapper: ErrorMapper | undefined;
   streamEventsVersion: "v1" | "v2";
@@ -224,6 +230,7 @@ export function resolveOptions(runnable: unknown, options: AddRoutesOptions, pre
     configKeys: configKeySet(options.configKeys),
     endpoints: ENDPOINTS.filter(on),
     configHashes: on("config_hashes"),
+    playground: playgroundEnabled(options.playground, on("playground")),
     perRequestConfigModifier: optionalFunction<PerRequestConfigModifier>(options.perRequestConfigModifier, "perRequestConfigModifier"),
     errorMapper: optionalFunction<ErrorMapper>(options.errorMapper, "errorMapper"),
     streamEventsVersion: version,

@@ -98,4 +98,15 @@ describe("RATE_LIMIT_PER_MINUTE and API_KEYS", () => {
     expect((await call({ "x-api-key": "beta" })).statusCode).toBe(200);
     expect(getMountedChains(app).every((c) => c.security?.requirement.length === 2)).toBe(true);
   });
+
+  it("with API_KEYS, declares the schemes and requirements in the OpenAPI document", async () => {
+    app = await buildApp({ env: { API_KEYS: "alpha" }, logger: false });
+    const doc = (await app.inject({ url: "/openapi.json" })).json();
+    expect(doc.components.securitySchemes).toEqual({
+      BearerAuth: { type: "http", scheme: "bearer" },
+      ApiKeyAuth: { type: "apiKey", in: "header", name: "x-api-key" },
+    });
+    expect(doc.paths["/chat/invoke"].post.security).toEqual([{ BearerAuth: [] }, { ApiKeyAuth: [] }]);
+    expect(doc.paths["/chat/input_schema"].get.security).toEqual([{ BearerAuth: [] }, { ApiKeyAuth: [] }]);
+  });
 });

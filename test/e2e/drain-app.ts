@@ -2,7 +2,7 @@
  * A small app for the SIGTERM drain test (drain.test.ts), run as a child process, built from
  * the public API only: `/ticks` streams `n` numbers `ms` apart (a generator that ignores its
  * signal: the worst case for a drain), `/wait` answers after `ms`. `DEADLINE_MS` is the
- * shutdown deadline. Prints `LISTENING <url>` once it listens.
+ * shutdown deadline (the grace period is half of it). Prints `LISTENING <url>` once it listens.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import Fastify from "fastify";
@@ -24,6 +24,8 @@ const app = Fastify({ logger: { level: "info" } });
 await app.register(healthPlugin);
 await addRoutes(app, ticks, { path: "/ticks" });
 await addRoutes(app, wait, { path: "/wait" });
-handleShutdownSignals(app, { deadlineMs: Number(process.env.DEADLINE_MS ?? "4000") });
+// Half the deadline for the grace period: a loaded machine still has time to send the frames.
+const deadlineMs = Number(process.env.DEADLINE_MS ?? "6000");
+handleShutdownSignals(app, { deadlineMs, graceMs: deadlineMs / 2 });
 const url = await app.listen({ host: "127.0.0.1", port: 0 });
 process.stdout.write(`LISTENING ${url}\n`);

@@ -21,11 +21,11 @@ afterEach(async () => {
 /** A runnable answering with the principal it was given, from metadata and configurable. */
 const whoAmI = () =>
   RunnableLambda.from((_x: unknown, config?: RunnableConfig) => ({
-    metadata: config?.metadata?.principal ?? "none",
-    configurable: config?.configurable?.principal ?? "none",
+    metadata: config?.metadata?.__principal ?? "none",
+    configurable: config?.configurable?.__principal ?? "none",
   }));
 
-async function serve(auth: AuthOptions, options: Partial<AddRoutesOptions> = {}, runnable = whoAmI()): Promise<FastifyInstance> {
+async function serve(auth: AuthOptions, options: Partial<AddRoutesOptions> = {}, runnable: RunnableLambda<any, unknown> = whoAmI()): Promise<FastifyInstance> {
   app = Fastify();
   await addRoutes(app, runnable, { path: "/r", auth, ...options });
   return app;
@@ -87,7 +87,7 @@ describe("API keys", () => {
   });
 
   it("overrides a principal the client sends in its config", async () => {
-    const spoof = { metadata: { principal: { id: "admin" } }, configurable: { principal: { id: "admin" } } };
+    const spoof = { metadata: { __principal: { id: "admin" } }, configurable: { __principal: { id: "admin" } } };
     await serve({ apiKeys: [{ key: "k", principal: { id: "me" } }] }, { configKeys: ["metadata", "configurable"] });
     const res = await post("/r/invoke", { "x-api-key": "k" }, { input: 1, config: spoof });
     expect(res.json().output).toEqual({ metadata: { id: "me" }, configurable: { id: "me" } });
@@ -106,6 +106,15 @@ describe("API keys", () => {
     }
     const ok = await request(`${base}/r/stream`, { method: "POST", body: '{"input":1}', headers: { authorization: "Bearer k" } });
     expect(await ok.body.text()).toContain("event: end");
+  });
+
+  it("keeps the principal out of the event metadata /stream_events sends back", async () => {
+    await serve({ apiKeys: [{ key: "k", principal: { id: "hidden-id" } }] }, {}, RunnableLambda.from(() => "ok"));
+    const res = await post("/r/stream_events", { "x-api-key": "k" });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('"metadata":{}');
+    expect(res.body).toContain("on_chain_end");
+    expect(res.body).not.toContain("hidden-id");
   });
 
   it("works with RemoteRunnable: headers pass, a refusal is a RemoteRunnableError UNAUTHORIZED", async () => {

@@ -13,7 +13,7 @@ import type { RunType } from "../tracing/run.js";
 import { CallbackBridge } from "./bridge.js";
 import { fromLangChainValue, loadLangChainClasses, toLangChainValue, type LangChainClasses } from "./convert.js";
 import { checkModelInput, fromLangChainError } from "./errors.js";
-import { langChainInputSchema, langChainOutputSchema, langChainRunType } from "./schemas.js";
+import { langChainInputSchema, langChainKindInputSchema, langChainOutputSchema, langChainRunType } from "./schemas.js";
 
 /** What the adapter calls on a LangChain.js runnable (0.3.x and 1.x share it). */
 export interface LangChainCallable {
@@ -79,7 +79,7 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
   }
 
   override getInputJsonSchema(): Record<string, unknown> {
-    return langChainInputSchema(this.langchain)?.json ?? super.getInputJsonSchema();
+    return langChainInputSchema(this.langchain)?.json ?? langChainKindInputSchema(this.langchain, this.getName()) ?? super.getInputJsonSchema();
   }
 
   override getOutputJsonSchema(): Record<string, unknown> {

@@ -5,6 +5,7 @@ import { BaseMessage } from "../messages/base.js";
 import { Runnable } from "../runnable.js";
 import { mapIterator } from "../utils/iter.js";
 import type { RunType } from "../tracing/run.js";
+import { parserInputJsonSchema } from "../schemas/message-schemas.js";
 
 /**
  * Extracts the text of a message (string content, or its text blocks joined); a string
@@ -23,9 +24,14 @@ export class StrOutputParser extends Runnable<string | BaseMessage, string> {
     return "parser";
   }
 
-  /** Always text: `{title: "StrOutputParserOutput", type: "string"}`, as Python's parser declares. */
+  /** Declared schema, else a string or a message. */
+  override getInputJsonSchema(): Record<string, unknown> {
+    return this.inputSchema !== undefined ? super.getInputJsonSchema() : parserInputJsonSchema(this.getName("Input"));
+  }
+
+  /** Declared schema, else what the parser returns. */
   override getOutputJsonSchema(): Record<string, unknown> {
-    return { title: `${this.getName()}Output`, type: "string" };
+    return this.outputSchema !== undefined ? super.getOutputJsonSchema() : { title: this.getName("Output"), type: "string" };
   }
 
   /**
