@@ -13,6 +13,7 @@ import { batchHandler } from "./batch.js";
 import { configHashFallback, HASH_ROUTE_METHODS, type HashRouteTarget } from "./config-hash-route.js";
 import { sendHttpError, toHttpError } from "./error-mapper.js";
 import { invokeHandler } from "./invoke.js";
+import { pipelineGate } from "./pipeline-gate.js";
 import { resolveOptions, type AddRoutesOptions, type EndpointName, type ResolvedOptions } from "./options.js";
 import { chainservePlugin, ensureState, stateOf, type MountedChain } from "./plugin.js";
 import { configJsonSchema, inputJsonSchema, outputJsonSchema, schemaHandler } from "./schemas.js";
@@ -104,6 +105,7 @@ async function chainRoutes(app: FastifyInstance, { mount, record }: ChainRoutesO
   app.addContentTypeParser("application/json", { parseAs: "string" }, asString);
   app.addContentTypeParser("*", { parseAs: "string" }, asString);
   app.setErrorHandler(chainErrorHandler);
+  app.addHook("preHandler", pipelineGate(mount.hardening.maxPipelinedRequests));
   const hashTargets = new Map<string, HashRouteTarget>();
   for (const endpoint of mount.endpoints) {
     const method = endpoint.endsWith("_schema") ? "GET" : "POST";
