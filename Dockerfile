@@ -2,7 +2,10 @@
 # The example app (routes/main.ts) as compiled JavaScript: `npm start` uses tsx, a dev
 # dependency, so the image runs the output of `tsc -p tsconfig.app.json` (src/, chains/
 # and routes/ compiled together into build-app/, keeping their relative imports).
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS (the newest version the test suite runs on, see .ci/run), slim, pinned to a
+# release tag so a rebuild gets the runtime the tests passed on; override with
+# --build-arg NODE_IMAGE=… to move it.
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -12,7 +15,11 @@ COPY tsconfig.json tsconfig.app.json ./
 COPY src ./src
 COPY chains ./chains
 COPY routes ./routes
-RUN npx tsc -p tsconfig.app.json
+COPY playground ./playground
+# The playground page (Vite) lands where build-app/src/server/playground.js looks for it.
+RUN npx tsc -p tsconfig.app.json \
+  && npx vite build --config playground/vite.config.ts \
+  && mkdir -p build-app/dist && cp -r dist/playground build-app/dist/playground
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app

@@ -79,8 +79,9 @@ export function renderChart(results: ServerBenchResults): string {
   const meta = results.meta;
   const footer =
     `<text x="16" y="${footY + 32}" font-size="11" fill="#333">idle_streams: ${idle.completed}/${idle.streams} streams completed, ${idle.rss_kb_per_stream} kB RSS per open stream. ` +
-    `${meta.pinned ? "Server on CPU 0, load on CPU 1 (taskset)" : "NOT pinned (no taskset)"}; ${meta.runs} × ${meta.run_seconds} s runs; Node ${esc(meta.node)}${meta.quick ? "; --quick" : ""}.</text>`;
-  const height = footY + 48;
+    `${meta.pinned ? "Server on CPU 0, load on CPU 1 (taskset)" : "NOT pinned (no taskset)"}; ${meta.runs} × ${meta.run_seconds} s runs; Node ${esc(meta.node)}${meta.quick ? "; --quick" : ""}.</text>\n` +
+    `<text x="16" y="${footY + 46}" font-size="11" fill="#333">CPU: ${esc(meta.cpu_model)}.</text>`;
+  const height = footY + 62;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif">\n` +
     `<rect width="100%" height="100%" fill="#fff"/>\n` +

@@ -17,10 +17,11 @@ import {
   RunnableSequence,
   StrOutputParser,
 } from "../src/core/index.js";
+import { machine, type Machine } from "./machine.js";
 import { compare, type MeasureOptions } from "./measure.js";
 
 /** One case's figures. */
-export interface CoreCase {
+export interface CoreCase extends Machine {
   chainserve_ops: number;
   langchain_ops: number;
   ratio: number;
@@ -76,7 +77,7 @@ export async function runCoreBench(options: { quick?: boolean; log?: (line: stri
   const results: Record<string, CoreCase> = {};
   for (const [name, a, b] of cases) {
     const { a: oursOps, b: theirsOps } = await compare(a, b, measure);
-    results[name] = { chainserve_ops: Math.round(oursOps), langchain_ops: Math.round(theirsOps), ratio: Number((oursOps / theirsOps).toFixed(2)) };
+    results[name] = { chainserve_ops: Math.round(oursOps), langchain_ops: Math.round(theirsOps), ratio: Number((oursOps / theirsOps).toFixed(2)), ...machine() };
     log(`${name.padEnd(20)} chainserve ${Math.round(oursOps).toString().padStart(8)}/s   @langchain/core ${Math.round(theirsOps).toString().padStart(7)}/s   ratio ${(oursOps / theirsOps).toFixed(2)}x`);
   }
   return results;

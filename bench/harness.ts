@@ -9,6 +9,8 @@ import { buildBenchEntries, builtEntry } from "./build.js";
 import { spawnBenchChild, type BenchChild } from "./children.js";
 import type { IdleStreamsJob, IdleStreamsResult } from "./idle-streams.js";
 import type { LoadJob, LoadResult } from "./load.js";
+import type { PacedStats } from "./paced-app.js";
+import type { PacedStreamsJob, PacedStreamsResult } from "./paced-load.js";
 import type { Scenario } from "./scenarios.js";
 
 /** How the benchmark's children run. */
@@ -62,6 +64,25 @@ export class LoadClient {
     return answer.result;
   }
 
+  /** Runs a paced-streams job; `whileStreaming()` is awaited once every stream had its first token. */
+  async paced(job: PacedStreamsJob, whileStreaming: () => Promise<void>): Promise<PacedStreamsResult> {
+    const id = this.nextId++;
+    this.child.send({ id, kind: "paced", job });
+    const started = await this.child.waitFor<{ type: string; message?: string }>(
+      (m: { id?: number; type?: string }) => m.id === id && (m.type === "all-started" || m.type === "error"),
+      (job.timeoutMs ?? 60_000) + 30_000,
+    );
+    if (started.type === "error") throw new Error(`load generator: ${started.message ?? ""}`);
+    await whileStreaming();
+    this.child.send({ id, kind: "continue" });
+    const answer = await this.child.waitFor<{ type: string; result?: PacedStreamsResult; message?: string }>(
+      (m: { id?: number; type?: string }) => m.id === id && (m.type === "result" || m.type === "error"),
+      (job.timeoutMs ?? 60_000) + 30_000,
+    );
+    if (answer.result === undefined) throw new Error(`load generator: ${answer.message ?? "no result"}`);
+    return answer.result;
+  }
+
   async stop(): Promise<void> {
     await this.child.stop({ id: 0, kind: "exit" });
   }
@@ -70,7 +91,7 @@ export class LoadClient {
 /** Start a server child and wait until it listens; the baseline gets its routes first. */
 export async function startServer(
   entry: string,
-  which: "chainserve" | "baseline" | "floor" | "lc-handwritten",
+  which: "chainserve" | "baseline" | "floor" | "lc-handwritten" | "paced",
   options: { routes?: CapturedRoute[]; nodeArgs?: string[]; sseFraming?: SseFraming } = {},
 ): Promise<{ child: BenchChild; port: number }> {
   const child = spawnBenchChild({ entry, args: [which], cpu: 0, nodeArgs: options.nodeArgs, label: `${which} server` });
@@ -80,17 +101,23 @@ export async function startServer(
   return { child, port: ready.port };
 }
 
-/** CPU time a server child has used (µs) and its wall clock (ms). */
-export async function serverCpu(child: BenchChild): Promise<{ micros: number; at: number }> {
+/** CPU time a server child has used (µs; user + system, and each) and its wall clock (ms). */
+export async function serverCpu(child: BenchChild): Promise<{ micros: number; user: number; system: number; at: number }> {
   child.send({ kind: "cpu" });
-  return child.waitFor<{ micros: number; at: number }>((m: { type?: string }) => m.type === "cpu");
+  return child.waitFor<{ micros: number; user: number; system: number; at: number }>((m: { type?: string }) => m.type === "cpu");
 }
 
-/** Ask a server child for its RSS and JS heap in use, after a forced GC. */
-export async function serverMemory(child: BenchChild): Promise<{ rss: number; heap: number }> {
-  child.send({ kind: "rss", gc: true });
+/** Ask a server child for its RSS and JS heap in use, after a forced GC unless `gc` is false. */
+export async function serverMemory(child: BenchChild, gc = true): Promise<{ rss: number; heap: number }> {
+  child.send({ kind: "rss", gc });
   const answer = await child.waitFor<{ rss: number; heapUsed: number }>((m: { type?: string }) => m.type === "rss");
   return { rss: answer.rss, heap: answer.heapUsed };
+}
+
+/** The paced server's token count and event-loop delay since the last reset (bench/paced-app.ts). */
+export async function pacedServerStats(child: BenchChild, reset: boolean): Promise<PacedStats> {
+  child.send({ kind: "paced-stats", reset });
+  return child.waitFor<PacedStats>((m: { type?: string }) => m.type === "paced-stats");
 }
 
 /** Send one request with undici and keep what the baseline needs to replay it. */

@@ -10,6 +10,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { REPO_ROOT } from "./children.js";
+import { machine, type Machine } from "./machine.js";
 import { LoadClient, prepareEntries, startServer } from "./harness.js";
 import type { LoadResult } from "./load.js";
 import { median } from "./measure.js";
@@ -20,7 +21,7 @@ import type { Scenario } from "./scenarios.js";
 export const LC_STREAM_CHAT: Scenario = { name: "lc_stream_chat", path: "/lc/chat/stream", body: '{"input":{"topic":"bears"}}', sse: true };
 
 /** What {@link runLangChainServingBench} measures. */
-export interface LangChainServingResult {
+export interface LangChainServingResult extends Machine {
   scenario: string;
   /** chainserve serving the @langchain/core chain (`addRoutes(app, lcChain)`). */
   chainserve: ServerFigures;
@@ -74,6 +75,7 @@ export async function runLangChainServingBench(options: { quick?: boolean; log?:
       runs: timing.runs,
       run_seconds: timing.runMs / 1000,
       date: new Date().toISOString(),
+      ...machine(),
     };
     log(
       `${LC_STREAM_CHAT.name}      chainserve ${result.chainserve.rps}/s p50 ${result.chainserve.p50_ms} ms | hand-written ${result.handwritten.rps}/s p50 ` +

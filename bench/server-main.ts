@@ -1,16 +1,18 @@
 /**
  * Entry of a server child of the server benchmark (pinned to CPU 0 by bench/server.ts):
- * `node --import tsx bench/server-main.ts chainserve|baseline|floor|lc-handwritten` (floor:
- * bench/floor-app.ts; lc-handwritten: bench/lc-handwritten-app.ts).
+ * `node --import tsx bench/server-main.ts chainserve|baseline|floor|lc-handwritten|paced` (floor:
+ * bench/floor-app.ts; lc-handwritten: bench/lc-handwritten-app.ts; paced: bench/paced-app.ts).
  * Listens on 127.0.0.1, port 0.
  *
  * IPC protocol (the only "admin" surface; nothing extra is mounted on the HTTP server):
  * child → `{ type: "hello" }` once it listens for messages; the baseline then expects
  * `{ kind: "routes", routes }`; child → `{ type: "ready", port }`.
  * `{ kind: "rss", gc }` → `{ type: "rss", rss, heapUsed }` (`gc` needs `--expose-gc`);
- * `{ kind: "cpu" }` → `{ type: "cpu", micros, at }` (CPU time used so far, wall clock in ms);
+ * `{ kind: "cpu" }` → `{ type: "cpu", micros, user, system, at }` (CPU time used so far, µs, and
+ * its user and kernel parts; wall clock in ms);
  * `{ kind: "profile-start" }` / `{ kind: "profile-stop", path }` → `{ type: "profiled" }`: a V8 CPU
  * profile of just that window, written to `path` (bench/profile.ts);
+ * `{ kind: "paced-stats", reset }` → `{ type: "paced-stats", ...PacedStats }` (paced server only);
  * `{ kind: "stop" }` closes the server and exits.
  */
 import { writeFileSync } from "node:fs";
@@ -25,11 +27,12 @@ export type ServerRequest =
   | { kind: "cpu" }
   | { kind: "profile-start" }
   | { kind: "profile-stop"; path: string }
+  | { kind: "paced-stats"; reset: boolean }
   | { kind: "stop" };
 
 const which = process.argv[2];
-if (which !== "chainserve" && which !== "baseline" && which !== "floor" && which !== "lc-handwritten") {
-  process.stderr.write("usage: server-main.ts chainserve|baseline|floor|lc-handwritten\n");
+if (which !== "chainserve" && which !== "baseline" && which !== "floor" && which !== "lc-handwritten" && which !== "paced") {
+  process.stderr.write("usage: server-main.ts chainserve|baseline|floor|lc-handwritten|paced\n");
   process.exit(2);
 }
 
@@ -38,13 +41,17 @@ const send = (message: unknown): void => {
 };
 
 let app: FastifyInstance | undefined;
+let paced: typeof import("./paced-app.js") | undefined;
 const profiler = new Session();
 
 async function start(routes?: CapturedRoute[], sseFraming?: SseFraming): Promise<void> {
   // Imported only here, so the baseline process never loads chainserve.
   if (which === "chainserve") app = await (await import("./chainserve-app.js")).createChainserveApp();
   else if (which === "floor") app = await (await import("./floor-app.js")).createFloorApp();
-  else if (which === "lc-handwritten") app = await (await import("./lc-handwritten-app.js")).createLangChainHandwrittenApp();
+  else if (which === "paced") {
+    paced = await import("./paced-app.js");
+    app = await paced.createPacedApp();
+  } else if (which === "lc-handwritten") app = await (await import("./lc-handwritten-app.js")).createLangChainHandwrittenApp();
   else app = buildBaselineApp(routes ?? [], sseFraming);
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
@@ -64,7 +71,7 @@ process.on("message", (message: ServerRequest) => {
     }
     case "cpu": {
       const usage = process.cpuUsage();
-      send({ type: "cpu", micros: usage.user + usage.system, at: performance.now() + performance.timeOrigin });
+      send({ type: "cpu", micros: usage.user + usage.system, user: usage.user, system: usage.system, at: performance.now() + performance.timeOrigin });
       break;
     }
     case "profile-start":
@@ -82,6 +89,10 @@ process.on("message", (message: ServerRequest) => {
           profiler.disconnect();
           send({ type: "profiled" });
         }, fail);
+      break;
+    case "paced-stats":
+      if (paced === undefined) fail(new Error("paced-stats: not the paced server"));
+      else send({ type: "paced-stats", ...paced.pacedStats(message.reset) });
       break;
     case "stop":
       void (app?.close() ?? Promise.resolve()).finally(() => process.exit(0));

@@ -16,7 +16,9 @@ import { hasTaskset, type BenchChild } from "./children.js";
 import { captureRoute, checkReplay, LoadClient, prepareEntries, serverCpu, serverMemory, startServer, type Runtime } from "./harness.js";
 import type { LoadJob, LoadResult } from "./load.js";
 import { rawRequest } from "./load.js";
+import { machine } from "./machine.js";
 import { median, slope } from "./measure.js";
+import { emptyPaced, runPacedStreams, type PacedStreamsFigures } from "./paced-streams.js";
 import { CONNECTIONS, IDLE_STREAMS, SCENARIOS, type Scenario } from "./scenarios.js";
 
 /** One server's figures in one scenario (ms; `rps` to the last byte). */
@@ -78,6 +80,12 @@ export interface ServerBenchResults {
     quick: boolean;
     pinned: boolean;
     node: string;
+    /** `os.cpus()[0].model` of the machine (ratios and CPU per request move with it). */
+    cpu_model: string;
+    /** Logical CPUs. */
+    cpus: number;
+    /** The 1-minute load average when the run started (other processes on the CPUs). */
+    load_average: number;
     runtime: Runtime;
     /** How the baseline wrote SSE bodies. */
     baseline_sse: SseFraming;
@@ -89,6 +97,8 @@ export interface ServerBenchResults {
   };
   scenarios: Record<string, ScenarioResult>;
   idle_streams: IdleStreamsFigures;
+  /** Token-paced load: 1,000 streams of ~10 s on `/chat/stream` and `/chat/stream_events`. */
+  paced_streams: PacedStreamsFigures;
 }
 
 /** Options of {@link runServerBench}. */
@@ -133,7 +143,8 @@ interface Timing {
 // seconds (other tenants), and a ratio taken within one pair of back-to-back runs cancels
 // most of that drift (quick runs of 1.5 s spread invoke_echo's ratio from 0.59 to 0.75).
 const FULL: Timing = { warmupMs: 2000, runMs: 3000, runs: 9 };
-const QUICK: Timing = { warmupMs: 1000, runMs: 1000, runs: 5 };
+// Four pairs, not five, since paced_streams (~25 s) joined: `--quick` stays under 3 minutes.
+const QUICK: Timing = { warmupMs: 1000, runMs: 1000, runs: 4 };
 
 /** A server the load generator can target. */
 export interface Target {
@@ -316,11 +327,13 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
     for (const child of children.splice(0)) await child.stop({ kind: "stop" });
 
     const idle = wanted("idle_streams") ? await idleStreams(loader, entries.server, log) : emptyIdle();
+    const paced = wanted("paced_streams") ? await runPacedStreams(loader, entries.server, log) : emptyPaced();
     return {
       meta: {
         quick,
         pinned,
-        node: process.version,
+        ...machine(),
+        load_average: round2(busy),
         runtime: options.runtime ?? "built",
         baseline_sse: options.baselineSse ?? "per-frame",
         connections: CONNECTIONS,
@@ -331,6 +344,7 @@ export async function runServerBench(options: ServerBenchOptions = {}): Promise<
       },
       scenarios,
       idle_streams: idle,
+      paced_streams: paced,
     };
   } finally {
     for (const child of children) child.kill();

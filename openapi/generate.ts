@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { APP_INFO, buildApp } from "../routes/app.js";
-import { buildOpenApiDocument, type OpenApiDocument } from "../src/server/openapi.js";
+import { buildOpenApiDocument, type OpenApiDocument } from "../src/server/index.js";
 
 /** Where the committed document lives. */
 export const OPENAPI_FILE = fileURLToPath(new URL("./openapi.json", import.meta.url));
@@ -20,7 +20,7 @@ export async function generateOpenApiDocument(): Promise<OpenApiDocument> {
   const app = await buildApp({ env: {}, logger: false });
   try {
     await app.ready();
-    return buildOpenApiDocument(app, APP_INFO);
+    return buildOpenApiDocument(app, { info: APP_INFO });
   } finally {
     await app.close();
   }

@@ -1,23 +1,24 @@
 /**
  * The example app: a Fastify instance with the route table mounted, plus `GET /` (the
- * mounted chains), `GET /health`, `GET /openapi.json` and the `/docs` page. No `listen()`
- * here — routes/main.ts does that — so tests can build the app and inject or listen on port 0.
+ * mounted chains), `GET /health` and `GET /ready`, `GET /openapi.json` and the `/docs` page.
+ * No `listen()` here — routes/main.ts does that — so tests can build the app and inject or
+ * listen on port 0.
  */
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import type { RunnableConfig } from "../src/index.js";
 import { pino, type DestinationStream, type LoggerOptions } from "pino";
-import { addRoutes, getMountedChains, type PerRequestConfigModifier } from "../src/server/index.js";
-import { buildOpenApiDocument, type OpenApiDocument } from "../src/server/openapi.js";
-import { DOCS_CSP, docsHtml } from "./docs.js";
+import { addRoutes, chainserveDocs, getMountedChains, healthPlugin, type PerRequestConfigModifier } from "../src/server/index.js";
+import { authFromEnv, registerAccess, type AccessEnv } from "./access.js";
+import { INDEX_CSP, indexHtml, wantsHtml } from "./index-page.js";
 import { langChainRoutes } from "./lc-table.js";
 import { createRouteTable, type ChainRoute, type RouteEnv } from "./table.js";
 
 /** Options of {@link buildApp}; everything defaults to the process environment. */
 export interface BuildAppOptions {
   /** Environment read for `LOG_LEVEL` and the OPENAI_* variables. @default process.env */
-  env?: RouteEnv & { LOG_LEVEL?: string | undefined };
+  env?: RouteEnv & AccessEnv & { LOG_LEVEL?: string | undefined };
   /** The chains to mount. @default createRouteTable(env) and langChainRoutes(env) */
   routes?: ChainRoute[];
   /**
@@ -76,13 +77,24 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     done();
   });
 
+  await registerAccess(app, env);
+  const auth = authFromEnv(env);
+  // Before the routes: @fastify/swagger lists the app's own routes registered after it.
+  await app.register(chainserveDocs, { info: APP_INFO });
+
   const routes = options.routes ?? [...createRouteTable(env), ...(await langChainRoutes(env))];
   for (const route of routes) {
-    await addRoutes(app, route.runnable, { ...route.options, perRequestConfigModifier: logRunStart(route.options.perRequestConfigModifier) });
+    await addRoutes(app, route.runnable, { auth, ...route.options, perRequestConfigModifier: logRunStart(route.options.perRequestConfigModifier) });
   }
   const descriptions = new Map(routes.map((r) => [r.options.path.replace(/\/+$/, ""), r.description]));
 
-  app.get("/", async () => ({
+  app.get("/", async (request, reply) => {
+    if (wantsHtml(request.headers.accept)) {
+      return reply.type("text/html; charset=utf-8").header("content-security-policy", INDEX_CSP).send(indexHtml(APP_INFO.title, getMountedChains(app), (p) => descriptions.get(p)));
+    }
+    return listing();
+  });
+  const listing = () => ({
     name: APP_INFO.title,
     version: APP_INFO.version,
     docs: "/docs",
@@ -93,15 +105,12 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       description: descriptions.get(chain.path),
       endpoints: chain.endpoints,
       routes: chain.routes.map((r) => `${r.method} ${r.url}`),
+      playground: chain.playground ? `${chain.path}/playground/` : undefined,
     })),
-  }));
-  // Probed every few seconds by orchestrators: only problems are worth a log line.
-  app.get("/health", { logLevel: "warn" }, async () => ({ status: "ok" }));
+  });
+  // GET /health (liveness) and GET /ready (readiness: 503 while draining), logged at warn only.
+  await app.register(healthPlugin);
 
-  let document: OpenApiDocument | undefined;
-  app.get("/openapi.json", async () => (document ??= buildOpenApiDocument(app, APP_INFO)));
-  const html = docsHtml("/openapi.json");
-  app.get("/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").header("content-security-policy", DOCS_CSP).send(html));
   return app;
 }
 

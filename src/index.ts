@@ -138,4 +138,5 @@ export type {
   LangChainInput,
   LangChainOutput,
   FromLangChain,
+  FromLangChainOptions,
 } from "./core/index.js";

@@ -7,6 +7,7 @@
  */
 import { ChainserveError, ERROR_CODES, isChainserveError, type ErrorCode } from "../core/errors.js";
 import { codeForStatus, statusText, summarizeIssues, type ValidationIssue } from "../serde/errors.js";
+import { parseRetryAfter } from "../serde/retry-after.js";
 
 /** Options of {@link RemoteRunnableError}. */
 export interface RemoteRunnableErrorOptions {
@@ -20,6 +21,8 @@ export interface RemoteRunnableErrorOptions {
   url?: string;
   /** The underlying error (network failure, bad JSON, …). */
   cause?: unknown;
+  /** Seconds to wait before retrying: the `Retry-After` header, or a stream error's `retry_after`. */
+  retryAfter?: number;
 }
 
 /**
@@ -41,7 +44,7 @@ export class RemoteRunnableError extends ChainserveError {
   readonly url: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: RemoteRunnableErrorOptions = {}) {
-    super(code, message, { status: options.status, detail: options.detail, cause: options.cause });
+    super(code, message, { status: options.status, detail: options.detail, cause: options.cause, retryAfter: options.retryAfter });
     this.runId = options.runId;
     this.url = options.url;
   }
@@ -87,11 +90,12 @@ const MAX_TEXT = 200;
 
 /**
  * The error for a non-2xx response, from its body text: chainserve's `{detail, message,
- * code}`, LangServe's `{"detail": …}`, or any text (Starlette's `Internal Server Error`).
+ * code}`, LangServe's `{"detail": …}`, or any text (Starlette's `Internal Server Error`);
+ * `retryAfter` is the response's `Retry-After` header, when it has one.
  * @example
  * errorFromResponse(404, '{"detail":"Not Found"}', url); // status 404, code NOT_FOUND, message "Not Found"
  */
-export function errorFromResponse(status: number, text: string, url: string, runId?: string): RemoteRunnableError {
+export function errorFromResponse(status: number, text: string, url: string, runId?: string, retryAfter?: string): RemoteRunnableError {
   const body = parseObject(text);
   const detail = body?.detail;
   const code = validCode(body?.code) ?? codeForStatus(status);
@@ -100,7 +104,7 @@ export function errorFromResponse(status: number, text: string, url: string, run
     const trimmed = body === undefined ? text.trim() : "";
     message = trimmed === "" ? statusText(status) : trimmed.length > MAX_TEXT ? `${trimmed.slice(0, MAX_TEXT)}…` : trimmed;
   }
-  return new RemoteRunnableError(code, message, { status, detail, runId, url });
+  return new RemoteRunnableError(code, message, { status, detail, runId, url, retryAfter: parseRetryAfter(retryAfter) });
 }
 
 /**
@@ -114,7 +118,7 @@ export function errorFromStreamEvent(data: string, url: string, runId: string | 
   const status = typeof body?.status_code === "number" ? body.status_code : 500;
   const code = validCode(body?.code) ?? codeForStatus(status);
   const message = typeof body?.message === "string" ? body.message : messageOf(body?.detail) ?? (data.trim() || statusText(status));
-  return new RemoteRunnableError(code, message, { status, detail: body?.detail, runId, url });
+  return new RemoteRunnableError(code, message, { status, detail: body?.detail, runId, url, retryAfter: parseRetryAfter(body?.retry_after) });
 }
 
 /**

@@ -78,7 +78,7 @@ export class RemoteHttp {
         signal: guard.signal,
       });
       const text = await response.text();
-      if (response.status < 200 || response.status > 299) throw errorFromResponse(response.status, text, url);
+      if (response.status < 200 || response.status > 299) throw errorFromResponse(response.status, text, url, undefined, response.header("retry-after"));
       try {
         return JSON.parse(text) as unknown;
       } catch (error) {
@@ -107,7 +107,9 @@ export class RemoteHttp {
       const transport = await resolveTransport(this.options.fetch);
       response = await transport.send({ method: "POST", url, headers: await this.headers("text/event-stream", true), body: payload, signal: guard.signal });
       guard.touch();
-      if (response.status < 200 || response.status > 299) throw errorFromResponse(response.status, await response.text(), url);
+      if (response.status < 200 || response.status > 299) {
+        throw errorFromResponse(response.status, await response.text(), url, undefined, response.header("retry-after"));
+      }
       const type = response.header("content-type");
       if (type !== undefined && !type.toLowerCase().includes("text/event-stream")) {
         throw protocolError(`${url} answered ${type}, not an event stream`, url);

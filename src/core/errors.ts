@@ -52,6 +52,8 @@ export interface ChainserveErrorOptions {
   detail?: unknown;
   /** HTTP status, when it differs from the code's default (e.g. an upstream 503). */
   status?: number;
+  /** Seconds after which a retry may succeed; the server sends it as `Retry-After`. */
+  retryAfter?: number;
 }
 
 /**
@@ -67,12 +69,15 @@ export class ChainserveError extends Error {
   readonly status: number;
   /** Structured detail, when there is any. */
   readonly detail: unknown;
+  /** Seconds after which a retry may succeed (`Retry-After`), when known. */
+  readonly retryAfter: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: ChainserveErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status ?? ERROR_CODES[code];
     this.detail = options.detail;
+    this.retryAfter = options.retryAfter;
   }
 }
 

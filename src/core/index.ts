@@ -33,6 +33,7 @@ export { fromLangChain } from "./langchain/from-langchain.js";
 export { LangChainRunnable } from "./langchain/leaf.js";
 export { isLangChainRunnable } from "./langchain/detect.js";
 export type { LangChainRunnableLike, LangChainInput, LangChainOutput, FromLangChain } from "./langchain/detect.js";
+export type { FromLangChainOptions } from "./langchain/from-langchain.js";
 // The tracers register themselves with the Runnable base on load.
 import "./tracing/stream-log.js";
 import "./tracing/stream-events.js";

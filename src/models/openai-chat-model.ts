@@ -4,7 +4,7 @@
  * it does HTTP; the core stays transport-free.
  */
 import { createParser } from "eventsource-parser";
-import { Agent, request, type Dispatcher } from "undici";
+import { request, type Dispatcher } from "undici";
 import { ChainserveError } from "../core/errors.js";
 import { BaseChatModel, type BaseChatModelCallOptions, type BaseChatModelParams } from "../core/language-models/base-chat-model.js";
 import { AIMessage, AIMessageChunk, type AIMessageChunkFields } from "../core/messages/ai.js";
@@ -13,9 +13,10 @@ import { ChatMessage, ChatMessageChunk } from "../core/messages/chat.js";
 import { ToolMessage, ToolMessageChunk } from "../core/messages/tool.js";
 import type { ToolCallChunk, UsageMetadata } from "../core/messages/tool-calls.js";
 import { assignOwn } from "../core/utils/objects.js";
+import { hintOf, httpFailure, retryAfterMs, retryDelay, sharedAgent, sleep, transportFailure, upstreamPolicy, type UpstreamOptions, type UpstreamPolicy } from "./upstream.js";
 
 /** Options of {@link ChatOpenAICompatible}; each falls back to an environment variable or a default. */
-export interface ChatOpenAICompatibleOptions extends BaseChatModelParams {
+export interface ChatOpenAICompatibleOptions extends BaseChatModelParams, UpstreamOptions {
   /** API root, without `/chat/completions`. @default env OPENAI_BASE_URL, else "https://api.openai.com/v1" */
   baseURL?: string;
   /** Sent as `Authorization: Bearer …`; local servers usually need none. @default env OPENAI_API_KEY */
@@ -32,7 +33,7 @@ export interface ChatOpenAICompatibleOptions extends BaseChatModelParams {
   streamUsage?: boolean;
   /** Extra request headers (e.g. an org or routing header). */
   headers?: Record<string, string>;
-  /** undici dispatcher. @default a shared keep-alive Agent */
+  /** undici dispatcher (then `connectTimeoutMs` is the dispatcher's business). @default a shared keep-alive Agent */
   dispatcher?: Dispatcher;
 }
 
@@ -61,19 +62,17 @@ interface DeltaToolCall {
   function?: { name?: string; arguments?: string };
 }
 
-let sharedAgent: Agent | undefined;
-// Created on first use, not at import: importing the module has no side effects.
-function defaultDispatcher(): Agent {
-  return (sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 }));
-}
-
 /**
  * Chat completions over SSE: every call streams (`stream: true`), `invoke` adds the chunks
  * up. Deltas become AIMessageChunks with `content`, `tool_call_chunks`, `usage_metadata`
  * (from the final usage chunk) and `response_metadata` `{finish_reason, model_name}` (on the
  * finishing chunk only, so concatenation does not repeat them). `config.signal` aborts the
- * HTTP request. A 429 throws `RATE_LIMITED`; any other failure `UPSTREAM_ERROR` (HTTP 502);
- * the API key never appears in an error.
+ * HTTP request. Each phase has a timeout (connect, first byte, idle between chunks: `TIMEOUT`,
+ * 504); a failure before the first token (429, 5xx, 408/409, timeouts, network errors) is
+ * retried up to `maxRetries` times after the provider's `Retry-After` or an exponential backoff.
+ * A 429 that is not retried throws `RATE_LIMITED` with `retryAfter`; other failures
+ * `UPSTREAM_ERROR` (502). The provider's error text is in the error's cause, and in its message
+ * only with `exposeUpstreamErrors`; the API key never appears in an error.
  * @example
  * const model = new ChatOpenAICompatible({ baseURL: "http://127.0.0.1:11434/v1", model: "llama3.2" });
  * const chain = ChatPromptTemplate.fromTemplate("tell me a joke about {topic}").pipe(model).pipe(new StrOutputParser());
@@ -94,6 +93,8 @@ export class ChatOpenAICompatible extends BaseChatModel<ChatOpenAICompatibleCall
   streamUsage: boolean;
   /** Extra request headers. */
   headers: Record<string, string>;
+  /** Timeouts and retries of the HTTP calls. */
+  readonly upstream: UpstreamPolicy;
   private readonly apiKey: string | undefined;
   private readonly dispatcher: Dispatcher | undefined;
 
@@ -109,6 +110,7 @@ export class ChatOpenAICompatible extends BaseChatModel<ChatOpenAICompatibleCall
     this.streamUsage = options.streamUsage ?? true;
     this.headers = options.headers ?? {};
     this.dispatcher = options.dispatcher;
+    this.upstream = upstreamPolicy(options);
   }
 
   protected override defaultName(): string {
@@ -125,29 +127,71 @@ export class ChatOpenAICompatible extends BaseChatModel<ChatOpenAICompatibleCall
   }
 
   protected override async *_streamResponseChunks(messages: BaseMessage[], options: ChatOpenAICompatibleCallOptions): AsyncGenerator<AIMessageChunk> {
-    const timeout = this.timeoutMs === undefined ? undefined : AbortSignal.timeout(this.timeoutMs);
-    const signals = [options.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
+    const whole = this.timeoutMs === undefined ? undefined : AbortSignal.timeout(this.timeoutMs);
+    const signals = [options.signal, whole].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await request(`${this.baseURL}/chat/completions`, {
-        method: "POST",
-        headers: this.requestHeaders(),
-        body: JSON.stringify(this.requestBody(messages, options)),
-        signal,
-        dispatcher: this.dispatcher ?? defaultDispatcher(),
-      });
-    } catch (error) {
-      throw this.transportError(error, options.signal, timeout);
+    const body = JSON.stringify(this.requestBody(messages, options));
+    for (let retry = 0; ; retry++) {
+      // Chunks that carry nothing (the leading `role` delta) are held back until the first
+      // token, so that a failure before it can still be retried without the caller seeing a
+      // chunk twice.
+      let produced = false;
+      const held: AIMessageChunk[] = [];
+      try {
+        const response = await this.send(body, signal);
+        for await (const chunk of this.readEvents(response.body)) {
+          if (!produced && isEmpty(chunk)) {
+            held.push(chunk);
+            continue;
+          }
+          if (!produced) {
+            produced = true;
+            yield* held;
+          }
+          yield chunk;
+        }
+        if (!produced) yield* held;
+        return;
+      } catch (error) {
+        const failure = this.failure(error, options.signal, whole);
+        const hint = hintOf(failure);
+        if (produced || hint?.retryable !== true || retry >= this.upstream.maxRetries) throw failure;
+        const delay = retryDelay(retry, hint, this.upstream);
+        // A provider asking for a long pause: the caller decides (its error carries retryAfter).
+        if (hint.retryAfterMs !== undefined && delay > this.upstream.maxRetryAfterMs) throw failure;
+        try {
+          await sleep(delay, signal);
+        } catch (aborted) {
+          throw this.failure(aborted, options.signal, whole);
+        }
+      }
     }
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      throw this.httpError(response.statusCode, await readSome(response.body), response.headers["retry-after"]);
+  }
+
+  private async send(body: string, signal: AbortSignal | undefined): Promise<Dispatcher.ResponseData> {
+    const response = await request(`${this.baseURL}/chat/completions`, {
+      method: "POST",
+      headers: this.requestHeaders(),
+      body,
+      signal,
+      dispatcher: this.dispatcher ?? sharedAgent(this.upstream.connectTimeoutMs),
+      headersTimeout: this.upstream.firstByteTimeoutMs,
+      bodyTimeout: this.upstream.idleTimeoutMs,
+    });
+    if (response.statusCode >= 200 && response.statusCode < 300) return response;
+    const text = this.scrub(upstreamMessage(await readSome(response.body)));
+    throw httpFailure(response.statusCode, text, retryAfterMs(response.headers), this.upstream.exposeUpstreamErrors);
+  }
+
+  // A caller's abort is rethrown as is (so isAbortError holds); the whole-call timeout becomes
+  // TIMEOUT; our own errors pass; anything else is a transport failure.
+  private failure(error: unknown, callerSignal: AbortSignal | undefined, whole: AbortSignal | undefined): unknown {
+    if (callerSignal?.aborted === true) return callerSignal.reason ?? error;
+    if (whole?.aborted === true) {
+      return new ChainserveError("TIMEOUT", `Model call exceeded timeoutMs (${String(this.timeoutMs)} ms)`, { cause: error });
     }
-    try {
-      yield* this.readEvents(response.body);
-    } catch (error) {
-      throw error instanceof ChainserveError ? error : this.transportError(error, options.signal, timeout);
-    }
+    if (error instanceof ChainserveError) return error;
+    return transportFailure(error, this.upstream, (text) => this.scrub(text));
   }
 
   private requestHeaders(): Record<string, string> {
@@ -197,7 +241,8 @@ export class ChatOpenAICompatible extends BaseChatModel<ChatOpenAICompatibleCall
   private toChunk(event: CompletionChunk): AIMessageChunk | undefined {
     if (event.error !== undefined) {
       const message = typeof event.error === "string" ? event.error : (event.error.message ?? "unknown error");
-      throw new ChainserveError("UPSTREAM_ERROR", `Model provider reported an error mid-stream: ${this.scrub(message)}`, { cause: event.error });
+      const suffix = this.upstream.exposeUpstreamErrors ? `: ${this.scrub(message)}` : "";
+      throw new ChainserveError("UPSTREAM_ERROR", `Model provider reported an error mid-stream${suffix}`, { cause: new Error(this.scrub(message)) });
     }
     const choice = event.choices?.[0];
     const usage = event.usage ?? undefined;
@@ -215,37 +260,15 @@ export class ChatOpenAICompatible extends BaseChatModel<ChatOpenAICompatibleCall
     return new AIMessageChunk(fields);
   }
 
-  private httpError(status: number, body: string, retryAfter: string | string[] | undefined): ChainserveError {
-    const text = this.scrub(upstreamMessage(body));
-    const cause = Object.assign(new Error(`HTTP ${status}: ${text}`), { status, body: this.scrub(body) });
-    if (status === 429) {
-      return new ChainserveError("RATE_LIMITED", `Model provider rate-limited the request (HTTP 429): ${text}`, {
-        cause,
-        status: 429,
-        detail: { upstreamStatus: 429, retryAfter: typeof retryAfter === "string" ? retryAfter : undefined },
-      });
-    }
-    return new ChainserveError("UPSTREAM_ERROR", `Model provider answered HTTP ${status}: ${text}`, {
-      cause,
-      status: 502,
-      detail: { upstreamStatus: status },
-    });
-  }
-
-  // A caller's abort is rethrown as is (so isAbortError holds); our own timeout becomes TIMEOUT.
-  private transportError(error: unknown, callerSignal: AbortSignal | undefined, timeout: AbortSignal | undefined): unknown {
-    if (callerSignal?.aborted === true) return callerSignal.reason ?? error;
-    if (timeout?.aborted === true) {
-      return new ChainserveError("TIMEOUT", `Model call exceeded timeoutMs (${String(this.timeoutMs)} ms)`, { cause: error });
-    }
-    const reason = error instanceof Error ? error.message : String(error);
-    return new ChainserveError("UPSTREAM_ERROR", `Request to ${this.baseURL}/chat/completions failed: ${this.scrub(reason)}`, { cause: error });
-  }
-
   private scrub(text: string): string {
     const key = this.apiKey;
     return key === undefined || key.length < 4 ? text : text.split(key).join("***");
   }
+}
+
+// No text, no tool-call piece, no usage, no finish: nothing a caller would miss if it were resent.
+function isEmpty(chunk: AIMessageChunk): boolean {
+  return chunk.content === "" && chunk.tool_call_chunks.length === 0 && chunk.usage_metadata === undefined && Object.keys(chunk.response_metadata).length === 0 && Object.keys(chunk.additional_kwargs).length === 0;
 }
 
 function parseEvent(data: string): CompletionChunk {

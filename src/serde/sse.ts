@@ -70,15 +70,30 @@ export function encodeMetadataFrame(runId: string): string {
   return `event: metadata\r\ndata: {"run_id": ${asciiOnly(JSON.stringify(runId))}}\r\n\r\n`;
 }
 
+/** Optional keys of an `error` frame, written after `status_code` and `message`. */
+export interface ErrorFrameExtra {
+  /** The chainserve error code (terminal frames of timeouts and the drain). */
+  code?: string;
+  /** Seconds to wait before retrying, from the upstream's or the server's `Retry-After`. */
+  retryAfter?: number;
+}
+
 /**
- * The `error` frame, spaced like Python's `json.dumps`: `{"status_code": 500, "message": "…"}`.
+ * The `error` frame, spaced like Python's `json.dumps`: `{"status_code": 500, "message": "…"}`,
+ * plus `"retry_after": <seconds>` when known (a stream's head is sent already, so this is where
+ * a `Retry-After` goes; LangServe clients ignore the extra key).
  * The message must already be safe to show (never an exception's own text unless allowed).
+ * `code`, when given, is added after them (the terminal frames of timeouts and the drain carry
+ * it, so clients can tell SHUTTING_DOWN from another 503; LangServe clients ignore it).
  * @example
  * encodeErrorFrame(500, "Internal Server Error");
  * // 'event: error\r\ndata: {"status_code": 500, "message": "Internal Server Error"}\r\n\r\n'
  */
-export function encodeErrorFrame(statusCode: number, message: string): string {
-  return encodeSseFrame(SSE_EVENTS.ERROR, pythonJsonDumps({ status_code: statusCode, message }));
+export function encodeErrorFrame(statusCode: number, message: string, extra: ErrorFrameExtra = {}): string {
+  const body: Record<string, unknown> = { status_code: statusCode, message };
+  if (extra.code !== undefined) body.code = extra.code;
+  if (extra.retryAfter !== undefined) body.retry_after = extra.retryAfter;
+  return encodeSseFrame(SSE_EVENTS.ERROR, pythonJsonDumps(body));
 }
 
 /**

@@ -7,12 +7,15 @@
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyRequest } from "fastify";
+import { getPrincipal, PRINCIPAL_KEY } from "./auth.js";
 import { ensureConfig, SIGNAL_RACED, withDeferredSignal, type DeferredSignal, type RunnableConfig } from "../core/config.js";
 import { ChainserveError } from "../core/errors.js";
 import { validationError, type ValidationIssue } from "../serde/errors.js";
 import { fromZodIssues, issue } from "./issues.js";
 import { CONFIG_KEY_ALIASES, type ConfigKey, type EndpointName, type ResolvedOptions } from "./options.js";
 import { isPlainObject, merged } from "../core/utils/objects.js";
+import { observeRun } from "./observability/otel.js";
+import { probeOf } from "./observability/run-probe.js";
 
 type Loc = (string | number)[];
 
@@ -228,6 +231,13 @@ function stampConfig(config: RunnableConfig, ctx: FinalizeContext): RunnableConf
       }
     }
   }
+  if (mount.auth !== undefined) {
+    // Set after the modifier, like the other server keys: a client's `principal` never survives.
+    const principal = getPrincipal(request);
+    const entry = { [PRINCIPAL_KEY]: principal ?? null };
+    normal.metadata = merged(normal.metadata, entry);
+    normal.configurable = merged(normal.configurable, entry);
+  }
   if (mount.fullPath !== "") normal.runName = mount.fullPath;
   else delete normal.runName;
   // A signal the modifier set (or its timeout) is combined with the request's now; otherwise
@@ -240,5 +250,6 @@ function stampConfig(config: RunnableConfig, ctx: FinalizeContext): RunnableConf
   // run races the signal (an abort listener and a promise per call, a promise per streamed
   // chunk); the signal still stops sequences between steps and aborts model HTTP calls.
   normal[SIGNAL_RACED] = own === undefined ? ctx.signal : normal.signal;
+  observeRun(normal, probeOf(request), mount, ctx.endpoint); // run id for the run-end line; OpenTelemetry spans
   return normal;
 }

@@ -8,6 +8,7 @@ import { ERROR_CODES, isAbortError, isChainserveError, type ErrorCode } from "..
 import { codeForStatus, errorBody, statusText } from "../serde/errors.js";
 import { toLangServe } from "../serde/lc-json.js";
 import type { ErrorMapper } from "./options.js";
+import { noteErrorCode } from "./observability/run-probe.js";
 
 /** An error ready for the wire. */
 export interface HttpError {
@@ -17,6 +18,8 @@ export interface HttpError {
   message: string;
   /** The wire `detail`. */
   detail: unknown;
+  /** Seconds, sent as `Retry-After` (and `retry_after` in an SSE error event), when known. */
+  retryAfter?: number;
 }
 
 const INTERNAL: HttpError = Object.freeze({ status: 500, code: "INTERNAL", message: "Internal Server Error", detail: "Internal Server Error" });
@@ -52,10 +55,14 @@ export function toHttpError(error: unknown, mapper?: ErrorMapper): HttpError {
       return { status: 502, code: "UPSTREAM_ERROR", message: statusText(502), detail: statusText(502) };
     }
     const status = error.status;
-    if (status >= 400 && status < 500) {
-      return { status, code: error.code, message: error.message, detail: error.detail ?? error.message };
+    let http: HttpError | undefined;
+    if (status >= 400 && status < 500) http = { status, code: error.code, message: error.message, detail: error.detail ?? error.message };
+    // Gateway failures keep their status and code; their text (an upstream's) is not shown.
+    else if (status === 502 || status === 503 || status === 504) http = { status, code: error.code, message: statusText(status), detail: statusText(status) };
+    if (http !== undefined) {
+      if (typeof error.retryAfter === "number" && Number.isFinite(error.retryAfter) && error.retryAfter >= 0) http.retryAfter = Math.ceil(error.retryAfter);
+      return http;
     }
-    if (status === 502) return { status, code: error.code, message: statusText(502), detail: statusText(502) };
   }
   if (isAbortError(error)) return { status: 499, code: "ABORTED", message: statusText(499), detail: statusText(499) };
   return INTERNAL;
@@ -63,6 +70,8 @@ export function toHttpError(error: unknown, mapper?: ErrorMapper): HttpError {
 
 /** Sends `error` as the JSON error body `{detail, message, code}` (values in `detail` in LangServe shapes). */
 export function sendHttpError(reply: FastifyReply, error: HttpError): FastifyReply {
+  if (error.retryAfter !== undefined) void reply.header("retry-after", String(error.retryAfter));
+  noteErrorCode(reply, error.code);
   return reply
     .code(error.status)
     .header("content-type", "application/json")

@@ -8,7 +8,11 @@ import type { z } from "zod";
 import { ChainserveError, type ErrorCode } from "../core/errors.js";
 import type { RunnableConfig } from "../core/config.js";
 import { isRunnable, type ConfigurableSpec, type Runnable } from "../core/runnable.js";
+import { resolveAuth, type AuthRouteOptions, type ResolvedAuth } from "./auth.js";
 import { resolveHardening, type HardeningOptions, type ResolvedHardening } from "./options-hardening.js";
+import { resolveLimits, type LimitOptions, type ResolvedLimits } from "./options-limits.js";
+import { resolveRunLog, resolveTracing, type ObservabilityRouteOptions, type ResolvedRunLog } from "./observability/run-log.js";
+import { playgroundEnabled, type PlaygroundOptions } from "./playground.js";
 
 /** Endpoints served per mount; also the names `enabledEndpoints` / `disabledEndpoints` take. */
 export const ENDPOINTS = [
@@ -27,8 +31,9 @@ export type EndpointName = (typeof ENDPOINTS)[number];
 
 /**
  * Every name the endpoint switches accept: the served endpoints, `config_hashes` (the
- * `/c/{config_hash}/…` twins), and LangServe's `playground`, `feedback`, `token_feedback` and
- * `public_trace_link`, accepted so LangServe switch lists port unchanged but serving nothing.
+ * `/c/{config_hash}/…` twins), `playground` (the page at `{path}/playground/`), and LangServe's
+ * `feedback`, `token_feedback` and `public_trace_link`, accepted so LangServe switch lists port
+ * unchanged but serving nothing.
  */
 export const ENDPOINT_SWITCHES = [...ENDPOINTS, "config_hashes", "playground", "feedback", "token_feedback", "public_trace_link"] as const;
 
@@ -73,7 +78,7 @@ export type PerRequestConfigModifier = (
 ) => RunnableConfig | undefined | void | Promise<RunnableConfig | undefined | void>;
 
 /** Options of `addRoutes`. */
-export interface AddRoutesOptions extends HardeningOptions {
+export interface AddRoutesOptions extends AuthRouteOptions, HardeningOptions, LimitOptions, ObservabilityRouteOptions, PlaygroundOptions {
   /** Mount path: `""` or starting with `/`; a trailing slash is removed. */
   path: string;
   /** Input schema for validation and `/input_schema`. @default runnable.inputSchema, else any JSON */
@@ -111,6 +116,8 @@ export interface ResolvedOptions {
   configKeys: ReadonlySet<ConfigKey>;
   endpoints: readonly EndpointName[];
   configHashes: boolean;
+  /** Whether `{path}/playground/` is served. */
+  playground: boolean;
   perRequestConfigModifier: PerRequestConfigModifier | undefined;
   errorMapper: ErrorMapper | undefined;
   streamEventsVersion: "v1" | "v2";
@@ -118,8 +125,15 @@ export interface ResolvedOptions {
   pingIntervalMs: number;
   configurableSpecs: ReadonlyMap<string, ConfigurableSpec>;
   serverVersion: string;
+  /** The mount's `auth` (auth.ts), when it has one. */
+  auth: ResolvedAuth | undefined;
   /** Limits on what a request or connection may cost (options-hardening.ts). */
   hardening: ResolvedHardening;
+  /** Run limits and timeouts (options-limits.ts). */
+  limits: ResolvedLimits;
+  /** The run-end log line (observability/run-log.ts) and whether runs are traced with OpenTelemetry. */
+  runLog: ResolvedRunLog;
+  tracing: boolean | "all";
 }
 
 const fail = (message: string): never => {
@@ -214,6 +228,7 @@ export function resolveOptions(runnable: unknown, options: AddRoutesOptions, pre
     configKeys: configKeySet(options.configKeys),
     endpoints: ENDPOINTS.filter(on),
     configHashes: on("config_hashes"),
+    playground: playgroundEnabled(options.playground, on("playground")),
     perRequestConfigModifier: optionalFunction<PerRequestConfigModifier>(options.perRequestConfigModifier, "perRequestConfigModifier"),
     errorMapper: optionalFunction<ErrorMapper>(options.errorMapper, "errorMapper"),
     streamEventsVersion: version,
@@ -221,6 +236,10 @@ export function resolveOptions(runnable: unknown, options: AddRoutesOptions, pre
     pingIntervalMs: ping,
     configurableSpecs: specs,
     serverVersion: packageVersion,
+    auth: resolveAuth(options.auth),
     hardening: resolveHardening(options),
+    limits: resolveLimits(options),
+    runLog: resolveRunLog(options.runLog),
+    tracing: resolveTracing(options.tracing),
   };
 }

@@ -20,10 +20,14 @@ export interface MountedChain {
   endpoints: EndpointName[];
   /** Whether the `/c/{config_hash}/…` twins are served. */
   configHashes: boolean;
+  /** Whether the playground page is served at `{path}/playground/`. */
+  playground: boolean;
   /** Every route registered (405 handlers excluded), with full URLs in Fastify syntax. */
   routes: { method: "GET" | "POST"; url: string; endpoint: EndpointName }[];
   /** Config keys clients may set. */
   configKeys: ConfigKey[];
+  /** OpenAPI security of the mount (set by its `auth` option): schemes, the requirement, and the endpoints left public. */
+  security?: { schemes: Record<string, Record<string, unknown>>; requirement: Record<string, string[]>[]; publicEndpoints: EndpointName[] };
   inputJsonSchema: Record<string, unknown>;
   outputJsonSchema: Record<string, unknown>;
   configJsonSchema: Record<string, unknown>;
@@ -31,6 +35,8 @@ export interface MountedChain {
   inputSchema?: z.ZodType;
   /** The zod output schema, when there is one. */
   outputSchema?: z.ZodType;
+  /** Live load of the mount (runs in flight, requests queued by `maxConcurrentRuns`), for metrics. */
+  load?: { active(): number; queued(): number };
 }
 
 /** Options of {@link chainservePlugin}. */
@@ -42,33 +48,55 @@ export interface ChainservePluginOptions {
   notFoundHandler?: boolean;
 }
 
-/** @internal Shared by the root plugin and addRoutes. */
+/** @internal The app's registry of mounts, shared by addRoutes and getMountedChains. */
 export interface ChainserveState {
   mounts: MountedChain[];
-  /** Whether the root plugin ran (it may be registered by addRoutes and by the app). */
-  rootLoaded: boolean;
 }
 
-const STATE = "chainserve";
+/** @internal Per encapsulation context (inherited by children): whether the root plugin ran there. */
+interface RootState {
+  loaded: boolean;
+}
 
-/** @internal The state visible from `app` (decorators are inherited by child contexts). */
+const ROOT = "chainserveRoot";
+
+// One registry per server, not per encapsulation context: a chain mounted inside a prefixed
+// plugin (`app.register(plugin, { prefix: "/api" })`) must be listed by `getMountedChains` on
+// the root instance, which never sees a child context's decorators. Every context of one
+// Fastify app shares `app.server`.
+const STATES = new WeakMap<object, ChainserveState>();
+
+/** @internal The state of the app `app` belongs to, if chainserve was used on it. */
 export function stateOf(app: FastifyInstance): ChainserveState | undefined {
-  return app.hasDecorator(STATE) ? (app as unknown as Record<string, ChainserveState>)[STATE] : undefined;
+  return STATES.get(app.server);
 }
 
-/** @internal Decorates `app` with fresh state unless it (or a parent) has some. */
+/** @internal The app's state, created on first use. */
 export function ensureState(app: FastifyInstance): ChainserveState {
-  const existing = stateOf(app);
-  if (existing !== undefined) return existing;
-  const state: ChainserveState = { mounts: [], rootLoaded: false };
-  app.decorate(STATE, state);
+  let state = STATES.get(app.server);
+  if (state === undefined) {
+    state = { mounts: [] };
+    STATES.set(app.server, state);
+  }
   return state;
 }
 
+/**
+ * @internal Marks `app`'s context as having the root plugin (or about to: addRoutes registers
+ * it without awaiting); false when it or a parent context already has it.
+ */
+export function claimRoot(app: FastifyInstance): boolean {
+  if (app.hasDecorator(ROOT)) return false;
+  app.decorate(ROOT, { loaded: false } satisfies RootState);
+  return true;
+}
+
 async function root(app: FastifyInstance, options: ChainservePluginOptions): Promise<void> {
-  const state = ensureState(app);
-  if (state.rootLoaded) return;
-  state.rootLoaded = true;
+  ensureState(app);
+  if (!app.hasDecorator(ROOT)) app.decorate(ROOT, { loaded: false } satisfies RootState);
+  const rootState = (app as unknown as Record<string, RootState>)[ROOT] as RootState;
+  if (rootState.loaded) return;
+  rootState.loaded = true;
   if (options.notFoundHandler !== false) {
     app.setNotFoundHandler((_request, reply) => {
       void reply.code(404).header("content-type", "application/json").send(JSON.stringify(errorBody("NOT_FOUND", "Not Found")));
@@ -86,8 +114,8 @@ async function root(app: FastifyInstance, options: ChainservePluginOptions): Pro
 export const chainservePlugin = fp(root, { name: "chainserve", fastify: "5.x" });
 
 /**
- * The chains mounted with `addRoutes` on `app` (or the instance it inherits chainserve from),
- * in mount order.
+ * The chains mounted with `addRoutes` anywhere in the app `app` belongs to (any
+ * encapsulation context or `prefix`), in mount order; paths include the prefixes.
  * @example
  * for (const chain of getMountedChains(app)) console.log(chain.path, chain.endpoints);
  */

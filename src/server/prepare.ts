@@ -14,6 +14,7 @@ import { logFailure, replyRunError, sendHttpError, toHttpError } from "./error-m
 import { clientConfig, finalizeConfig, type ClientConfig } from "./config-pipeline.js";
 import type { EndpointName, ResolvedOptions } from "./options.js";
 import type { RequestSignal } from "./request-signal.js";
+import { RunRefused } from "./run-scope.js";
 import { parseBatchBody, parseSingleBody, validateInput } from "./validate.js";
 import { copied } from "../core/utils/objects.js";
 
@@ -110,6 +111,7 @@ export async function prepareBatch(request: FastifyRequest, mount: ResolvedOptio
  */
 export function replyPrepareError(request: FastifyRequest, reply: FastifyReply, error: unknown, mount: ResolvedOptions): FastifyReply {
   if (error instanceof HookFailure) return replyRunError(request, reply, error.error, mount.errorMapper);
+  if (error instanceof RunRefused) return sendHttpError(reply, error.http);
   const http = toHttpError(error);
   if (http.status >= 500) logFailure(request, http, error, undefined);
   else request.log.debug({ status: http.status, code: http.code }, "request rejected");

@@ -4,9 +4,9 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ChainserveError } from "../core/errors.js";
+import type { MountGuard } from "./mount-guard.js";
 import type { EndpointName, ResolvedOptions } from "./options.js";
 import { prepareSingle, replyPrepareError, type PreparedRun } from "./prepare.js";
-import { RequestSignal } from "./request-signal.js";
 import { streamSse } from "./sse-stream.js";
 import { parseStreamFilters, type StreamFilterOptions } from "./validate.js";
 
@@ -24,24 +24,29 @@ export interface SseEndpoint {
   firstFrame?(run: PreparedRun): string;
 }
 
-/** A Fastify handler for one streaming endpoint of `mount`. */
-export function sseHandler(mount: ResolvedOptions, spec: SseEndpoint) {
+/** A Fastify handler for one streaming endpoint of `mount`; `guard` admits its runs. */
+export function sseHandler(mount: ResolvedOptions, guard: MountGuard, spec: SseEndpoint) {
   return async function stream(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    const signal = new RequestSignal(reply.raw);
+    const scope = guard.open(reply, spec.endpoint);
+    const signal = scope.signal;
     let run: PreparedRun;
     let filters: StreamFilterOptions = {};
     try {
       const prepared = prepareSingle(request, mount, spec.endpoint, signal);
       run = prepared instanceof Promise ? await prepared : prepared;
       if (spec.filters) filters = parseStreamFilters(run.body);
+      const admitted = guard.admit(scope, reply, spec.endpoint);
+      if (admitted !== undefined) await admitted;
     } catch (error) {
       return replyPrepareError(request, reply, error, mount);
     }
     const prepared = run;
+    if (scope.stopped !== undefined) return undefined;
     await streamSse({
       request,
       reply,
       mount,
+      scope,
       endpoint: spec.endpoint,
       runId: prepared.config.runId,
       source: () => spec.source(prepared, filters),

@@ -10,14 +10,18 @@ import { isBuffered } from "../core/tracing/pump.js";
 import { encodeErrorFrame, SSE_END_FRAME } from "../serde/sse.js";
 import { logFailure, toHttpError } from "./error-mapper.js";
 import type { EndpointName, ResolvedOptions } from "./options.js";
+import type { RunScope } from "./run-scope.js";
 import { SseWriter } from "./sse-writer.js";
 import { isAscii, nonAsciiCount } from "./chunk-json.js";
+import { noteStreamItem, noteStreamOpen, probeOf } from "./observability/run-probe.js";
 
 /** What one SSE run needs. */
 export interface SseRun {
   request: FastifyRequest;
   reply: FastifyReply;
   mount: ResolvedOptions;
+  /** The admitted run: stopping it (timeout, drain deadline) ends the stream with one terminal frame. */
+  scope: RunScope;
   endpoint: EndpointName;
   runId: string;
   /** Produces the items; its `return()` is called when the client goes away. */
@@ -57,20 +61,33 @@ function headersFor(reply: FastifyReply): OutgoingHttpHeaders {
 /** Streams `run.source()` as SSE frames; resolves when the response is over. Never throws. */
 export async function streamSse(run: SseRun): Promise<void> {
   const { reply, request, mount } = run;
+  const probe = probeOf(request); // observability: first chunk, chunks, tokens, error code
   const writer = new SseWriter(reply.raw, { pingIntervalMs: mount.pingIntervalMs });
   reply.hijack();
   try {
     writer.open(200, headersFor(reply));
+    noteStreamOpen(probe);
   } catch (error) {
     // A header a hook set may be invalid; nothing was sent, and nothing sensible can be.
     logFailure(request, toHttpError(error), error, run.runId);
     reply.raw.destroy();
+    run.scope.finish();
     return;
   }
   let iterator: AsyncIterator<unknown> | undefined;
   let done = false;
   let items = 0;
   let outcome = "completed";
+  let stopped = false;
+  // A stop ends the response here and now: the loop below may be parked in a run that ignores
+  // its signal and never yields again, and the client must not wait for it.
+  run.scope.onStop = (error) => {
+    stopped = true;
+    const frame = encodeErrorFrame(error.status, error.message, { code: error.code });
+    writer.end(frame, isAscii(frame));
+    iterator?.return?.()?.catch(() => undefined);
+    request.log.info({ run_id: run.runId, endpoint: run.endpoint, items, outcome: error.code.toLowerCase() }, "stream stopped");
+  };
   try {
     iterator = run.source();
     // stream_log / stream_events sources hold bursts of items already made (a tracer emits
@@ -82,7 +99,7 @@ export async function streamSse(run: SseRun): Promise<void> {
         done = true;
         break;
       }
-      if (writer.closed) break;
+      if (writer.closed || stopped) break;
       const before = nonAsciiCount();
       let frame = run.encode(result.value);
       let ascii = true;
@@ -91,25 +108,30 @@ export async function streamSse(run: SseRun): Promise<void> {
         ascii = isAscii(run.firstFrame);
       }
       items++;
+      noteStreamItem(probe, result.value);
       if (buffered !== undefined) {
         for (const item of buffered.takeBuffered()) {
+          noteStreamItem(probe, item);
           frame += run.encode(item);
           items++;
         }
       }
       const ok = writer.write(frame, ascii && nonAsciiCount() === before);
       if (!ok) await writer.ready();
-      if (writer.closed) break;
+      if (writer.closed || stopped) break;
     }
+    if (stopped) return;
     if (writer.closed) outcome = "disconnected";
     else writer.end(SSE_END_FRAME, true);
   } catch (error) {
+    if (stopped) return;
     if (writer.closed) {
       outcome = "disconnected";
     } else {
       const http = toHttpError(error, mount.errorMapper);
       logFailure(request, http, error, run.runId);
-      const frame = encodeErrorFrame(http.status, http.message);
+      if (probe !== undefined) probe.code = http.code;
+      const frame = encodeErrorFrame(http.status, http.message, { retryAfter: http.retryAfter });
       writer.end(frame, isAscii(frame));
       outcome = "error";
     }
@@ -121,6 +143,8 @@ export async function streamSse(run: SseRun): Promise<void> {
       iterator?.return?.()?.catch(() => undefined);
     }
     writer.end();
+    run.scope.finish();
   }
-  request.log.info({ run_id: run.runId, endpoint: run.endpoint, items, outcome }, "stream finished");
+  // The run-end line at info is observability/run-log.ts's.
+  request.log.debug({ run_id: run.runId, endpoint: run.endpoint, items, outcome }, "stream finished");
 }

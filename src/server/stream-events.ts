@@ -3,6 +3,7 @@
  * chose (the client's is ignored), with every metadata key starting with `__` removed (§4.8).
  */
 import { copyConfig } from "../core/config.js";
+import type { MountGuard } from "./mount-guard.js";
 import type { ResolvedOptions } from "./options.js";
 import { sseHandler } from "./sse-handler.js";
 import { encodeDataFrame } from "../serde/sse.js";
@@ -75,8 +76,8 @@ export function createEventEncoder(): (event: unknown) => string {
 }
 
 /** The stream_events handler for `mount`. */
-export function streamEventsHandler(mount: ResolvedOptions) {
-  return sseHandler(mount, {
+export function streamEventsHandler(mount: ResolvedOptions, guard: MountGuard) {
+  return sseHandler(mount, guard, {
     endpoint: "stream_events",
     filters: true,
     // copyConfig, not a spread: the run's deferred signal stays unmade (request-signal.ts).

@@ -3,6 +3,7 @@
  * the client's `diff` is ignored, as in LangServe (the Python client sends true, the JS one false,
  * and both expect patches).
  */
+import type { MountGuard } from "./mount-guard.js";
 import type { ResolvedOptions } from "./options.js";
 import { sseHandler } from "./sse-handler.js";
 import { createDataFrameEncoder } from "./chunk-json.js";
@@ -15,8 +16,8 @@ function createPatchEncoder(): (patch: unknown) => string {
 }
 
 /** The stream_log handler for `mount`. */
-export function streamLogHandler(mount: ResolvedOptions) {
-  return sseHandler(mount, {
+export function streamLogHandler(mount: ResolvedOptions, guard: MountGuard) {
+  return sseHandler(mount, guard, {
     endpoint: "stream_log",
     filters: true,
     source: ({ input, config }, filters) => mount.runnable.streamLog(input, config, merged(filters, { diff: true as const })),

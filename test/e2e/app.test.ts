@@ -25,6 +25,17 @@ describe("the example app's own routes", () => {
     }
   });
 
+  it("GET / answers a browser with an HTML index linking each playground and the docs", async () => {
+    const res = await (await app).inject({ method: "GET", url: "/", headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^text\/html/);
+    expect(res.headers["content-security-policy"]).toContain("default-src 'none'");
+    for (const path of ["chat", "rag", "lc/chat"]) expect(res.body).toContain(`href="${path}/playground/"`);
+    expect(res.body).toContain('href="docs"');
+    const json = await (await app).inject({ method: "GET", url: "/", headers: { accept: "application/json" } });
+    expect(json.json<{ chains: { playground?: string }[] }>().chains[0]?.playground).toBe("/echo/playground/");
+  });
+
   it('GET /health answers 200 {"status":"ok"} and echoes a request id', async () => {
     const res = await (await app).inject({ method: "GET", url: "/health", headers: { "x-request-id": "abc-123" } });
     expect(res.statusCode).toBe(200);
@@ -42,13 +53,18 @@ describe("the example app's own routes", () => {
     expect(Object.keys(doc.paths)).toContain("/chat/stream");
   });
 
-  it("GET /docs serves a self-contained HTML page (no CDN) under a CSP that forbids other origins", async () => {
-    const res = await (await app).inject({ method: "GET", url: "/docs" });
+  it("GET /docs redirects to /docs/, which serves Swagger UI from the package (no CDN) under a same-origin CSP", async () => {
+    const bare = await (await app).inject({ method: "GET", url: "/docs" });
+    expect(bare.statusCode).toBe(302);
+    expect(bare.headers.location).toBe("docs/");
+    const res = await (await app).inject({ method: "GET", url: "/docs/" });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/html/);
-    expect(res.headers["content-security-policy"]).toContain("default-src 'none'");
-    expect(res.body).toContain("/openapi.json");
+    expect(res.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(res.body).toContain("swagger-ui-bundle.js");
     expect(res.body).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
+    const json = await (await app).inject({ method: "GET", url: "/docs/json" });
+    expect(Object.keys(json.json<{ paths: object }>().paths)).toEqual(expect.arrayContaining(["/chat/invoke", "/health"]));
   });
 
   it("answers unknown paths with LangServe's 404", async () => {

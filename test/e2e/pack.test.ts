@@ -34,7 +34,16 @@ describe("the packed tarball", () => {
         "  modified: (x) => x.num + 1,",
         "});",
         "const out = await chain.invoke({ num: 1 });",
-        "console.log(JSON.stringify({ out, lambda: await RunnableLambda.from((x) => x + 1).invoke(1), server: typeof addRoutes, client: typeof RemoteRunnable }));",
+        // The playground's built page ships in the tarball (dist/playground).
+        'const { default: Fastify } = await import("fastify");',
+        "const app = Fastify();",
+        'await addRoutes(app, chain, { path: "/assign" });',
+        'const page = await app.inject({ url: "/assign/playground/" });',
+        'const script = /src="\\.\\/(assets\\/[^"]+\\.js)"/.exec(page.body)?.[1];',
+        'const asset = await app.inject({ url: `/assign/playground/${script}` });',
+        "await app.close();",
+        "const playground = [page.statusCode, asset.statusCode, asset.headers[\"content-type\"]];",
+        "console.log(JSON.stringify({ out, lambda: await RunnableLambda.from((x) => x + 1).invoke(1), server: typeof addRoutes, client: typeof RemoteRunnable, playground }));",
       ].join("\n"),
     );
     const { stdout } = await run(process.execPath, ["example.mjs"], { cwd: dir });
@@ -43,6 +52,7 @@ describe("the packed tarball", () => {
       lambda: 2,
       server: "function",
       client: "function",
+      playground: [200, 200, "application/javascript; charset=utf-8"],
     });
   });
 });

@@ -83,7 +83,9 @@ export function fakeChatModelClass(lc: LangChainModules): new (reply: string, op
       return this.getLsParams();
     }
     async _generate(): Promise<unknown> {
-      return { generations: [{ text: this.reply, message: new AIMessage(this.reply) }] };
+      const call = this.options.toolCall;
+      const toolCalls = call === undefined ? [] : [{ name: call.name, args: JSON.parse(call.args.join("")) as unknown, id: "call_1", type: "tool_call" }];
+      return { generations: [{ text: this.reply, message: new AIMessage({ content: this.reply, tool_calls: toolCalls }) }] };
     }
     async *_streamResponseChunks(_messages: unknown, options: { signal?: AbortSignal }, runManager?: any): AsyncGenerator<unknown> {
       const pieces: unknown[] = this.reply.split(/(\s)/).filter((p) => p !== "").map((p) => new AIMessageChunk({ content: p }));

@@ -176,27 +176,29 @@ describe("ChatOpenAICompatible", () => {
   });
 
   it("turns a 429 into RATE_LIMITED without leaking the API key", async () => {
-    const error = await rejection(model().invoke("RATE please"));
+    const error = await rejection(model({ maxRetries: 0 }).invoke("RATE please"));
     expect(isChainserveError(error)).toBe(true);
     expect(error.code).toBe("RATE_LIMITED");
     expect(error.status).toBe(429);
     expect(error.message).toContain("429");
     expect(error.message).not.toContain(API_KEY);
     expect(String((error.cause as Error).message)).not.toContain(API_KEY);
-    expect(error.detail).toEqual({ upstreamStatus: 429, retryAfter: "7" });
+    expect(error.detail).toEqual({ upstreamStatus: 429, retryAfter: 7 });
+    expect(error.retryAfter).toBe(7);
   });
 
   it("turns other failures into UPSTREAM_ERROR with status 502 and the original status in the message", async () => {
-    const error = await rejection(model().invoke("FAIL now"));
+    const error = await rejection(model({ maxRetries: 0 }).invoke("FAIL now"));
     expect(error.code).toBe("UPSTREAM_ERROR");
     expect(error.status).toBe(502);
-    expect(error.message).toContain("HTTP 500");
-    expect(error.message).toContain("upstream exploded");
-    expect(error.cause).toBeInstanceOf(Error);
+    expect(error.message).toBe("Model provider answered HTTP 500");
+    expect((error.cause as Error).message).toContain("upstream exploded");
+    const exposed = await rejection(model({ maxRetries: 0, exposeUpstreamErrors: true }).invoke("FAIL now"));
+    expect(exposed.message).toBe("Model provider answered HTTP 500: upstream exploded");
   });
 
   it("reports an unreachable server as UPSTREAM_ERROR", async () => {
-    const error = await rejection(new ChatOpenAICompatible({ baseURL: "http://127.0.0.1:1/v1", apiKey: API_KEY }).invoke("hi"));
+    const error = await rejection(new ChatOpenAICompatible({ baseURL: "http://127.0.0.1:1/v1", apiKey: API_KEY, maxRetries: 0 }).invoke("hi"));
     expect(error.code).toBe("UPSTREAM_ERROR");
     expect(error.message).not.toContain(API_KEY);
   });

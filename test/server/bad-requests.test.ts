@@ -198,7 +198,7 @@ describe("bad request bodies", () => {
     await addRoutes(small, RunnableLambda.from((x: unknown) => x), { path: "/echo" });
     const res = await small.inject({ method: "POST", url: "/echo/stream", payload: JSON.stringify({ input: "x".repeat(200) }) });
     expect(res.statusCode).toBe(413);
-    expect(res.json().code).toBe("BAD_REQUEST");
+    expect(res.json()).toEqual({ detail: "Request body is too large", message: "Request body is too large", code: "PAYLOAD_TOO_LARGE" });
     await small.close();
   });
 

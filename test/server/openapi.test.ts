@@ -1,13 +1,14 @@
 /**
  * The OpenAPI document: the committed `openapi/openapi.json` is what the example app
- * generates today (regenerate with `npx tsx openapi/generate.ts`), and the document is
+ * generates today (regenerate with `npm run openapi`), and the document is
  * structurally valid OpenAPI 3.1 (refs resolve, path parameters declared, ids unique…).
  */
 import { readFileSync } from "node:fs";
+import SwaggerParser from "@apidevtools/swagger-parser";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { OPENAPI_FILE, generateOpenApiDocument } from "../../openapi/generate.js";
-import { buildOpenApiFromChains, type OpenApiChain, type OpenApiDocument } from "../../src/server/openapi.js";
+import { buildOpenApiFromChains, type OpenApiChain, type OpenApiDocument } from "../../src/server/index.js";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
@@ -70,6 +71,10 @@ describe("openapi/openapi.json", () => {
     expect(problems(await generateOpenApiDocument())).toEqual([]);
   });
 
+  it("passes @apidevtools/swagger-parser's OpenAPI 3.1 validation", async () => {
+    await expect(SwaggerParser.validate(JSON.parse(readFileSync(OPENAPI_FILE, "utf8")) as never)).resolves.toBeDefined();
+  });
+
   it("documents every chain's endpoints, their /c/{config_hash} twins and the envelopes", async () => {
     const doc = await generateOpenApiDocument();
     for (const path of ["/echo", "/assign", "/chat", "/rag", "/boom"]) {
@@ -101,7 +106,7 @@ describe("buildOpenApiFromChains", () => {
   });
 
   it("leaves out disabled endpoints and, without config hashes, the /c/ twins", () => {
-    const doc = buildOpenApiFromChains([chain({ endpoints: ["invoke"] })], { title: "t", version: "1" });
+    const doc = buildOpenApiFromChains([chain({ endpoints: ["invoke"] })], { info: { title: "t", version: "1" } });
     expect(Object.keys(doc.paths)).toEqual(["/t/invoke"]);
     expect(problems(doc)).toEqual([]);
   });
@@ -112,7 +117,7 @@ describe("buildOpenApiFromChains", () => {
       children: Tree[];
     }
     const tree: z.ZodType<Tree> = z.lazy(() => z.object({ value: z.number(), children: z.array(tree) }));
-    const doc = buildOpenApiFromChains([chain({ inputSchema: z.object({ a: tree, b: tree }) })], { title: "t", version: "1" });
+    const doc = buildOpenApiFromChains([chain({ inputSchema: z.object({ a: tree, b: tree }) })], { info: { title: "t", version: "1" } });
     expect(problems(doc)).toEqual([]);
     expect(JSON.stringify(doc.components.schemas.tInput)).toContain("#/components/schemas/");
   });

@@ -50,7 +50,8 @@ export class CallbackBridge {
   readonly raiseError = false;
   readonly ignoreLLM = false;
   readonly ignoreChain = false;
-  readonly ignoreAgent = true;
+  // LangChain.js reports tools through its agent callbacks: this flag gates handleToolStart too.
+  readonly ignoreAgent = false;
   readonly ignoreRetriever = false;
   readonly ignoreCustomEvent = false;
   readonly ignoreRetry = true;

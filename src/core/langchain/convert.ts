@@ -18,7 +18,7 @@ interface LcMessage {
   _getType(): string;
   content: unknown;
   name?: string;
-  id?: string;
+  id?: string | null;
   additional_kwargs?: Record<string, unknown>;
   response_metadata?: Record<string, unknown>;
   tool_calls?: unknown[];
@@ -41,19 +41,44 @@ function isLcMessage(value: object): value is LcMessage {
   return typeof (value as { _getType?: unknown })._getType === "function" && "content" in value;
 }
 
+const LC_RUN_ID = /^(?:lc_run--|run-(?!-))([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(-\d+)?$/i;
+
+/**
+ * A model message's id as Python writes it, `run--<run id>` (`-<n>` for an invoked reply),
+ * so that it names the run of the events it appears in: LangChain.js writes `run-<run id>`
+ * (0.3, and 1.x when streaming under callbacks) or `lc_run--<run id>` (1.x).
+ */
+export function pythonMessageId(id: string | undefined | null): string | undefined {
+  if (id === undefined || id === null) return undefined;
+  const match = LC_RUN_ID.exec(id);
+  return match === null ? id : `run--${match[1] ?? ""}${match[2] ?? ""}`;
+}
+
 function baseFields(m: LcMessage): BaseMessageFields {
   return {
     content: m.content as BaseMessageFields["content"],
     name: m.name ?? undefined,
-    id: m.id ?? undefined,
+    id: pythonMessageId(m.id),
     additional_kwargs: m.additional_kwargs,
     response_metadata: m.response_metadata,
   };
 }
 
+/**
+ * Whether a LangChain.js message is a chunk, by its class's `lc_name()` (what LangChain.js
+ * serializes it as): `instanceof` cannot tell across copies of `@langchain/core`, and in
+ * 1.x every message has a `concat` method.
+ */
+function isLcChunk(m: LcMessage): boolean {
+  const ctor = (m as { constructor?: { lc_name?: () => unknown; name?: unknown } }).constructor;
+  const name = typeof ctor?.lc_name === "function" ? ctor.lc_name() : ctor?.name;
+  if (typeof name === "string" && name !== "") return name.endsWith("Chunk");
+  return typeof m.concat === "function";
+}
+
 /** A LangChain.js message or chunk as the chainserve message of the same type. */
 export function messageFromLangChain(m: LcMessage): BaseMessage {
-  const chunk = typeof m.concat === "function";
+  const chunk = isLcChunk(m);
   const fields = baseFields(m);
   const type = m._getType();
   switch (type) {

@@ -17,7 +17,21 @@ import { RunnablePassthrough } from "../runnables/passthrough.js";
 import { RunnablePick } from "../runnables/pick.js";
 import { RunnableSequence } from "../runnables/sequence.js";
 import { isLangChainRunnable, type LangChainInput, type LangChainOutput, type LangChainRunnableLike } from "./detect.js";
+import type { LangChainClasses } from "./convert.js";
 import { LangChainRunnable, type LangChainCallable } from "./leaf.js";
+
+/**
+ * Options of {@link fromLangChain}: the `@langchain/core` modules the chain was built with,
+ * for when `import("@langchain/core/…")` from chainserve resolves another copy (an alias
+ * such as `lc03`, a second install in a monorepo). Inputs going into the chain (messages,
+ * prompt values) are built with these classes, so the chain's `instanceof` checks hold.
+ */
+export interface FromLangChainOptions {
+  /** The chain's `@langchain/core/messages` module. @default the one `import()` finds */
+  messages?: Record<string, unknown>;
+  /** The chain's `@langchain/core/prompt_values` module. @default the one `import()` finds */
+  promptValues?: Record<string, unknown>;
+}
 
 interface LcComposite {
   name?: string;
@@ -38,9 +52,9 @@ function className(value: object): string {
   return typeof ctor.lc_name === "function" ? ctor.lc_name() : ctor.name;
 }
 
-function mapSteps(steps: Record<string, unknown>): Record<string, Runnable> {
+function mapSteps(steps: Record<string, unknown>, classes: Partial<LangChainClasses> | undefined): Record<string, Runnable> {
   const out: Record<string, Runnable> = {};
-  for (const key of Object.keys(steps)) out[key] = convert(steps[key]);
+  for (const key of Object.keys(steps)) out[key] = convert(steps[key], classes);
   return out;
 }
 
@@ -60,22 +74,22 @@ function named<R extends Runnable>(runnable: R, name: string | undefined): R {
   return runnable;
 }
 
-function convert(value: unknown): Runnable {
+function convert(value: unknown, classes: Partial<LangChainClasses> | undefined): Runnable {
   if (!isLangChainRunnable(value)) return registry.coerce === undefined ? (value as Runnable) : registry.coerce(value as never);
   const lc = value as unknown as LcComposite;
   switch (className(value)) {
     case "RunnableSequence":
       if (Array.isArray(lc.steps) && lc.steps.length > 0) {
-        const steps = (lc.steps as unknown[]).map(convert) as [Runnable, ...Runnable[]];
+        const steps = (lc.steps as unknown[]).map((step) => convert(step, classes)) as [Runnable, ...Runnable[]];
         return named(steps.length === 1 ? RunnableSequence.from([steps[0]]) : RunnableSequence.from(steps), lc.name);
       }
       break;
     case "RunnableMap":
     case "RunnableParallel":
-      if (typeof lc.steps === "object" && lc.steps !== null) return named(new RunnableParallel({ steps: mapSteps(lc.steps as Record<string, unknown>) }), lc.name);
+      if (typeof lc.steps === "object" && lc.steps !== null) return named(new RunnableParallel({ steps: mapSteps(lc.steps as Record<string, unknown>, classes) }), lc.name);
       break;
     case "RunnableAssign":
-      if (lc.mapper?.steps !== undefined) return named(new RunnableAssign({ mapper: new RunnableMap({ steps: mapSteps(lc.mapper.steps) }) }), lc.name);
+      if (lc.mapper?.steps !== undefined) return named(new RunnableAssign({ mapper: new RunnableMap({ steps: mapSteps(lc.mapper.steps, classes) }) }), lc.name);
       break;
     case "RunnablePassthrough":
       if (lc.func === undefined) return named(new RunnablePassthrough(), lc.name);
@@ -85,28 +99,30 @@ function convert(value: unknown): Runnable {
       break;
     case "RunnableBinding": {
       const config = configOnly(lc);
-      if (config !== undefined && isLangChainRunnable(lc.bound)) return convert(lc.bound).withConfig(config);
+      if (config !== undefined && isLangChainRunnable(lc.bound)) return convert(lc.bound, classes).withConfig(config);
       break;
     }
     default:
       break;
   }
-  return new LangChainRunnable(value as unknown as LangChainCallable);
+  return new LangChainRunnable(value as unknown as LangChainCallable, classes);
 }
 
 /**
  * A LangChain.js (`@langchain/core` 0.3.x or 1.x) runnable as a chainserve runnable, with
  * its input and output types (LangChain.js messages and documents become chainserve's).
  * `pipe`, `RunnableSequence.from`, parallel maps and `addRoutes` call it on any
- * LangChain.js runnable they are given; call it yourself to name the conversion.
+ * LangChain.js runnable they are given; call it yourself to name the conversion, or to
+ * pass the chain's own `@langchain/core` modules ({@link FromLangChainOptions}).
  * @example
  * import { ChatPromptTemplate } from "@langchain/core/prompts";
  * const chain = fromLangChain(ChatPromptTemplate.fromTemplate("tell me about {topic}").pipe(model));
  * await addRoutes(app, chain, { path: "/chat" });
  */
-export function fromLangChain<R extends LangChainRunnableLike>(runnable: R): Runnable<LangChainInput<R>, LangChainOutput<R>> {
+export function fromLangChain<R extends LangChainRunnableLike>(runnable: R, options?: FromLangChainOptions): Runnable<LangChainInput<R>, LangChainOutput<R>> {
   if (!isLangChainRunnable(runnable)) throw new TypeError("fromLangChain expects a LangChain.js runnable (@langchain/core 0.3.x or 1.x).");
-  return convert(runnable) as Runnable<LangChainInput<R>, LangChainOutput<R>>;
+  const classes = options?.messages === undefined && options?.promptValues === undefined ? undefined : options;
+  return convert(runnable, classes) as Runnable<LangChainInput<R>, LangChainOutput<R>>;
 }
 
-registry.langchain = (value) => convert(value);
+registry.langchain = (value) => convert(value, undefined);

@@ -12,7 +12,8 @@ import { Runnable, type ConfigurableSpec } from "../runnable.js";
 import type { RunType } from "../tracing/run.js";
 import { CallbackBridge } from "./bridge.js";
 import { fromLangChainValue, loadLangChainClasses, toLangChainValue, type LangChainClasses } from "./convert.js";
-import { langChainInputSchema, langChainOutputSchema, langChainRunType } from "./schemas.js";
+import { checkModelInput, fromLangChainError } from "./errors.js";
+import { langChainInputSchema, langChainKindInputSchema, langChainOutputSchema, langChainRunType } from "./schemas.js";
 
 /** What the adapter calls on a LangChain.js runnable (0.3.x and 1.x share it). */
 export interface LangChainCallable {
@@ -24,6 +25,15 @@ export interface LangChainCallable {
 }
 
 const BUFFERED_TYPES: ReadonlySet<RunType> = new Set<RunType>(["prompt", "chat_model", "llm", "retriever", "tool"]);
+
+/** Chain classes that add up their whole input before they run, in LangChain.js as in chainserve (runnable-semantics A.7). */
+const BUFFERED_CLASSES: ReadonlySet<string> = new Set(["RunnableLambda"]);
+
+function buffersInput(langchain: LangChainCallable, kind: RunType): boolean {
+  if (typeof langchain.transform !== "function" || BUFFERED_TYPES.has(kind)) return true;
+  const ctor = langchain.constructor as { lc_name?: () => string; name: string };
+  return BUFFERED_CLASSES.has(typeof ctor.lc_name === "function" ? ctor.lc_name() : ctor.name);
+}
 
 /** The LangChain.js call config for a chainserve config (plus the bridge when traced). */
 function langChainConfig(config: RunnableConfig, bridge: CallbackBridge | undefined): Record<string, unknown> {
@@ -48,10 +58,13 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
   /** The wrapped LangChain.js runnable. */
   readonly langchain: LangChainCallable;
   private readonly kind: RunType;
+  private readonly classes: Partial<LangChainClasses> | undefined;
 
-  constructor(langchain: LangChainCallable) {
+  /** `classes`: the chain's own `@langchain/core` modules, when not the ones `import()` finds. */
+  constructor(langchain: LangChainCallable, classes?: Partial<LangChainClasses>) {
     super();
     this.langchain = langchain;
+    this.classes = classes;
     this.kind = langChainRunType(langchain);
     const schema = langChainInputSchema(langchain);
     if (schema !== undefined) this.inputSchema = schema.zod;
@@ -66,7 +79,7 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
   }
 
   override getInputJsonSchema(): Record<string, unknown> {
-    return langChainInputSchema(this.langchain)?.json ?? super.getInputJsonSchema();
+    return langChainInputSchema(this.langchain)?.json ?? langChainKindInputSchema(this.langchain, this.getName()) ?? super.getInputJsonSchema();
   }
 
   override getOutputJsonSchema(): Record<string, unknown> {
@@ -79,9 +92,15 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
 
   override async invoke(input: RunInput, options?: RunnableConfig): Promise<RunOutput> {
     const config = ensureConfig(options);
-    const lc = await loadLangChainClasses();
+    checkModelInput(this.kind, input);
+    const lc = await this.langChainClasses();
     const bridge = this.bridgeFor(config, input, true, false);
-    const output = fromLangChainValue(await this.langchain.invoke(toLangChainValue(input, lc), langChainConfig(config, bridge))) as RunOutput;
+    let output: RunOutput;
+    try {
+      output = fromLangChainValue(await this.langchain.invoke(toLangChainValue(input, lc), langChainConfig(config, bridge))) as RunOutput;
+    } catch (error) {
+      throw fromLangChainError(error);
+    }
     if (this.kind === "chat_model") giveId(output, `run--${bridge?.rootId ?? config.runId ?? crypto.randomUUID()}-0`);
     bridge?.finishRoot(output);
     return output;
@@ -89,21 +108,27 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
 
   override async *_streamIterator(input: RunInput, options?: RunnableConfig): AsyncGenerator<RunOutput> {
     const config = ensureConfig(options);
-    const lc = await loadLangChainClasses();
+    checkModelInput(this.kind, input);
+    const lc = await this.langChainClasses();
     const bridge = this.bridgeFor(config, input, true, true);
-    const stream = await this.langchain.stream(toLangChainValue(input, lc), langChainConfig(config, bridge));
+    let stream: AsyncIterable<unknown>;
+    try {
+      stream = await this.langchain.stream(toLangChainValue(input, lc), langChainConfig(config, bridge));
+    } catch (error) {
+      throw fromLangChainError(error);
+    }
     yield* this.convertStream(stream, bridge);
   }
 
   override transform(inputs: AsyncIterable<RunInput>, options?: RunnableConfig): AsyncGenerator<RunOutput> {
-    // Components that need their whole input (prompts, models, retrievers, tools) take it
-    // buffered, as chainserve's own do, so their runs start with a known input.
-    if (typeof this.langchain.transform !== "function" || BUFFERED_TYPES.has(this.kind)) return super.transform(inputs, options);
+    // Components that need their whole input (prompts, models, retrievers, tools, lambdas)
+    // take it buffered, as chainserve's own do, so their runs start with a known input.
+    if (buffersInput(this.langchain, this.kind)) return super.transform(inputs, options);
     return this.transformLangChain(inputs, ensureConfig(options));
   }
 
   private async *transformLangChain(inputs: AsyncIterable<RunInput>, config: RunnableConfig): AsyncGenerator<RunOutput> {
-    const lc = await loadLangChainClasses();
+    const lc = await this.langChainClasses();
     const bridge = this.bridgeFor(config, undefined, false, true);
     const stream = (this.langchain.transform as NonNullable<LangChainCallable["transform"]>)(convertInputs(inputs, lc, bridge), langChainConfig(config, bridge));
     yield* this.convertStream(stream, bridge);
@@ -113,17 +138,39 @@ export class LangChainRunnable<RunInput = any, RunOutput = any> extends Runnable
     let output: unknown;
     let seen = false;
     let id: string | undefined;
-    for await (const chunk of stream) {
-      const value = fromLangChainValue(chunk);
-      if (this.kind === "chat_model") giveId(value, (id ??= `run--${bridge?.rootId ?? crypto.randomUUID()}`));
-      bridge?.rootChunk(value);
-      if (bridge !== undefined) {
-        output = seen ? concat(output, value) : value;
-        seen = true;
+    const iterator = stream[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        let next: IteratorResult<unknown>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          throw fromLangChainError(error);
+        }
+        if (next.done === true) break;
+        const value = fromLangChainValue(next.value);
+        if (this.kind === "chat_model") giveId(value, (id ??= `run--${bridge?.rootId ?? crypto.randomUUID()}`));
+        bridge?.rootChunk(value);
+        if (bridge !== undefined) {
+          output = seen ? concat(output, value) : value;
+          seen = true;
+        }
+        yield value as RunOutput;
       }
-      yield value as RunOutput;
+    } finally {
+      // An early exit (the consumer stopped, the client left) closes LangChain.js's stream too.
+      await iterator.return?.();
     }
     bridge?.finishRoot(output);
+  }
+
+  /** The classes inputs are built with: the ones given, the rest imported. */
+  private async langChainClasses(): Promise<LangChainClasses | undefined> {
+    const given = this.classes;
+    if (given?.messages !== undefined && given.promptValues !== undefined) return given as LangChainClasses;
+    const loaded = await loadLangChainClasses();
+    if (given === undefined) return loaded;
+    return { messages: given.messages ?? loaded?.messages ?? {}, promptValues: given.promptValues ?? loaded?.promptValues ?? {} };
   }
 
   private bridgeFor(config: RunnableConfig, input: unknown, inputKnown: boolean, selfReported: boolean): CallbackBridge | undefined {

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { promptInputJsonSchema, promptInputSchema, type PromptVariable } from "../prompts/template.js";
 import type { RunType } from "../tracing/run.js";
+import { documentListJsonSchema, messageJsonSchema, parserInputJsonSchema, promptValueJsonSchema } from "../schemas/message-schemas.js";
 
 interface LcShape {
   lc_namespace: string[];
@@ -42,6 +43,20 @@ function promptVariables(prompt: LcShape): PromptVariable[] | undefined {
   });
 }
 
+/** The input schema a LangChain.js component's kind implies (models, parsers, retrievers), or undefined. */
+export function langChainKindInputSchema(runnable: { lc_namespace: string[] }, name: string): Record<string, unknown> | undefined {
+  switch (langChainRunType(runnable)) {
+    case "chat_model":
+      return promptValueJsonSchema(`${name}Input`);
+    case "parser":
+      return parserInputJsonSchema(`${name}Input`);
+    case "retriever":
+      return { title: `${name}Input`, type: "string" };
+    default:
+      return undefined;
+  }
+}
+
 /** The input schema a LangChain.js runnable declares (prompts, tools), or undefined. */
 export function langChainInputSchema(runnable: { lc_namespace: string[] }): { zod: z.ZodType | undefined; json: Record<string, unknown> } | undefined {
   const shape = runnable as LcShape;
@@ -56,7 +71,9 @@ export function langChainInputSchema(runnable: { lc_namespace: string[] }): { zo
     if (typeof convert === "function") {
       const json = convert.call(schema, { unrepresentable: "any", io: "input" }) as Record<string, unknown>;
       delete json.$schema;
-      return { zod: undefined, json };
+      // A zod 4 schema also validates requests, as a native chain's does.
+      const validates = "_zod" in schema && typeof (schema as { safeParse?: unknown }).safeParse === "function";
+      return { zod: validates ? (schema as z.ZodType) : undefined, json };
     }
     if (typeof (schema as { type?: unknown }).type === "string" && !("_def" in schema)) {
       return { zod: undefined, json: schema as Record<string, unknown> };
@@ -69,5 +86,12 @@ export function langChainInputSchema(runnable: { lc_namespace: string[] }): { zo
 export function langChainOutputSchema(runnable: { lc_namespace: string[] }, name: string): Record<string, unknown> | undefined {
   const className = (runnable.constructor as { lc_name?: () => string }).lc_name?.() ?? runnable.constructor.name;
   if (className === "StrOutputParser" || className === "StringOutputParser") return { title: `${name}Output`, type: "string" };
-  return undefined;
+  switch (langChainRunType(runnable)) {
+    case "chat_model":
+      return messageJsonSchema(`${name}Output`);
+    case "retriever":
+      return documentListJsonSchema(`${name}Output`);
+    default:
+      return undefined;
+  }
 }

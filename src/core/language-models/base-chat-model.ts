@@ -9,6 +9,7 @@ import { isPromptValue, type PromptValue } from "../prompt-values.js";
 import { Runnable } from "../runnable.js";
 import type { RunType } from "../tracing/run.js";
 import { tapIterator } from "../utils/iter.js";
+import { messageJsonSchema, promptValueJsonSchema } from "../schemas/message-schemas.js";
 
 /** What a chat model accepts: a string (one human message), a prompt value, or messages. */
 export type BaseLanguageModelInput = string | PromptValue | readonly MessageLike[];
@@ -66,6 +67,16 @@ export abstract class BaseChatModel<CallOptions extends BaseChatModelCallOptions
 
   protected override runType(): RunType {
     return "chat_model";
+  }
+
+  /** Declared schema, else a string, a prompt value or a list of messages. */
+  override getInputJsonSchema(): Record<string, unknown> {
+    return this.inputSchema !== undefined ? super.getInputJsonSchema() : promptValueJsonSchema(this.getName("Input"));
+  }
+
+  /** Declared schema, else the message union. */
+  override getOutputJsonSchema(): Record<string, unknown> {
+    return this.outputSchema !== undefined ? super.getOutputJsonSchema() : messageJsonSchema(this.getName("Output"));
   }
 
   /** `{ls_provider, ls_model_type: "chat"}`, the provider derived from the class name as Python does. */

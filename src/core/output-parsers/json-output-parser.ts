@@ -7,6 +7,7 @@ import { Runnable } from "../runnable.js";
 import type { RunType } from "../tracing/run.js";
 import { deepEqual } from "../tracing/values.js";
 import { parseJsonMarkdown } from "./partial-json.js";
+import { parserInputJsonSchema } from "../schemas/message-schemas.js";
 
 /**
  * Parses JSON from a model's text, also inside a ```` ```json ```` fence. Streaming yields
@@ -25,6 +26,16 @@ export class JsonOutputParser<T = Record<string, any>> extends Runnable<string |
 
   protected override runType(): RunType {
     return "parser";
+  }
+
+  /** Declared schema, else a string or a message. */
+  override getInputJsonSchema(): Record<string, unknown> {
+    return this.inputSchema !== undefined ? super.getInputJsonSchema() : parserInputJsonSchema(this.getName("Input"));
+  }
+
+  /** Declared schema, else what the parser returns. */
+  override getOutputJsonSchema(): Record<string, unknown> {
+    return this.outputSchema !== undefined ? super.getOutputJsonSchema() : { title: this.getName("Output"), description: "Any JSON value parsed from the text." };
   }
 
   /**

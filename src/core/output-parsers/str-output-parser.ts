@@ -5,6 +5,7 @@ import { BaseMessage } from "../messages/base.js";
 import { Runnable } from "../runnable.js";
 import { mapIterator } from "../utils/iter.js";
 import type { RunType } from "../tracing/run.js";
+import { parserInputJsonSchema } from "../schemas/message-schemas.js";
 
 /**
  * Extracts the text of a message (string content, or its text blocks joined); a string
@@ -21,6 +22,16 @@ export class StrOutputParser extends Runnable<string | BaseMessage, string> {
 
   protected override runType(): RunType {
     return "parser";
+  }
+
+  /** Declared schema, else a string or a message. */
+  override getInputJsonSchema(): Record<string, unknown> {
+    return this.inputSchema !== undefined ? super.getInputJsonSchema() : parserInputJsonSchema(this.getName("Input"));
+  }
+
+  /** Declared schema, else what the parser returns. */
+  override getOutputJsonSchema(): Record<string, unknown> {
+    return this.outputSchema !== undefined ? super.getOutputJsonSchema() : { title: this.getName("Output"), type: "string" };
   }
 
   /**

@@ -3,6 +3,7 @@ import type { RunnableConfig } from "../config.js";
 import type { Document } from "../documents/document.js";
 import { Runnable } from "../runnable.js";
 import type { RunType } from "../tracing/run.js";
+import { documentListJsonSchema } from "../schemas/message-schemas.js";
 
 /** Constructor fields every retriever accepts. */
 export interface BaseRetrieverInput {
@@ -33,6 +34,16 @@ export abstract class BaseRetriever<M extends Record<string, unknown> = Record<s
 
   protected override runType(): RunType {
     return "retriever";
+  }
+
+  /** Declared schema, else the query string. */
+  override getInputJsonSchema(): Record<string, unknown> {
+    return this.inputSchema !== undefined ? super.getInputJsonSchema() : { title: this.getName("Input"), type: "string" };
+  }
+
+  /** Declared schema, else a list of documents. */
+  override getOutputJsonSchema(): Record<string, unknown> {
+    return this.outputSchema !== undefined ? super.getOutputJsonSchema() : documentListJsonSchema(this.getName("Output"));
   }
 
   /**

@@ -4,6 +4,7 @@ import { Runnable, type RunnableLike, collectSpecs, type ConfigurableSpec } from
 import { concatIterators, singleton, tee } from "../utils/iter.js";
 import { RunnableMap } from "./parallel.js";
 import { merged } from "../utils/objects.js";
+import { assignOutputJsonSchema } from "../schemas/object-schema.js";
 
 function assertObject(value: unknown): asserts value is Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -29,6 +30,18 @@ export class RunnableAssign<RunInput extends Record<string, any> = Record<string
 
   protected override defaultName(): string {
     return `RunnableAssign<${[...this.mapperKeys].join(",")}>`;
+  }
+
+  /** Declared schema, else the mapper's input (what the assigned steps read). */
+  override getInputJsonSchema(): Record<string, unknown> {
+    if (this.inputSchema !== undefined) return super.getInputJsonSchema();
+    const schema = this.mapper.getInputJsonSchema();
+    return Object.assign({}, schema, { title: this.getName("Input") });
+  }
+
+  /** Declared schema, else the input's properties plus the assigned keys. */
+  override getOutputJsonSchema(): Record<string, unknown> {
+    return this.outputSchema !== undefined ? super.getOutputJsonSchema() : assignOutputJsonSchema(this.mapper, this.getName("Output"));
   }
 
   /** Configurable fields of the steps (so `/config_schema` and the server's config validation see them). */

@@ -24,6 +24,16 @@ export class RunnableBinding<RunInput = any, RunOutput = any> extends Runnable<R
     return this.name === undefined ? this.bound.getName(suffix) : super.getName(suffix);
   }
 
+  /** The wrapped runnable's schema (inferred ones included) unless other types were declared. */
+  override getInputJsonSchema(): Record<string, unknown> {
+    return this.inputSchema === this.bound.inputSchema ? this.bound.getInputJsonSchema() : super.getInputJsonSchema();
+  }
+
+  /** The wrapped runnable's output schema unless other types were declared. */
+  override getOutputJsonSchema(): Record<string, unknown> {
+    return this.outputSchema === this.bound.outputSchema ? this.bound.getOutputJsonSchema() : super.getOutputJsonSchema();
+  }
+
   override getConfigurableSpecs(): ConfigurableSpec[] {
     return this.bound.getConfigurableSpecs();
   }

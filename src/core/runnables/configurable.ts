@@ -74,6 +74,16 @@ export class RunnableConfigurableFields<I = any, O = any> extends RunnableConfig
     return this.name === undefined ? this.default.getName(suffix) : super.getName(suffix);
   }
 
+  /** The wrapped runnable's schema (inferred ones included) unless other types were declared. */
+  override getInputJsonSchema(): Record<string, unknown> {
+    return this.inputSchema === this.default.inputSchema ? this.default.getInputJsonSchema() : super.getInputJsonSchema();
+  }
+
+  /** The wrapped runnable's output schema unless other types were declared. */
+  override getOutputJsonSchema(): Record<string, unknown> {
+    return this.outputSchema === this.default.outputSchema ? this.default.getOutputJsonSchema() : super.getOutputJsonSchema();
+  }
+
   override getConfigurableSpecs(): ConfigurableSpec[] {
     const own = Object.entries(this.fields).map(([field, spec]) => {
       const value = (this.default as unknown as Record<string, unknown>)[field];
@@ -124,6 +134,16 @@ export class RunnableConfigurableAlternatives<I = any, O = any> extends Runnable
 
   override getName(suffix?: string): string {
     return this.name === undefined ? this.default.getName(suffix) : super.getName(suffix);
+  }
+
+  /** The wrapped runnable's schema (inferred ones included) unless other types were declared. */
+  override getInputJsonSchema(): Record<string, unknown> {
+    return this.inputSchema === this.default.inputSchema ? this.default.getInputJsonSchema() : super.getInputJsonSchema();
+  }
+
+  /** The wrapped runnable's output schema unless other types were declared. */
+  override getOutputJsonSchema(): Record<string, unknown> {
+    return this.outputSchema === this.default.outputSchema ? this.default.getOutputJsonSchema() : super.getOutputJsonSchema();
   }
 
   override getConfigurableSpecs(): ConfigurableSpec[] {

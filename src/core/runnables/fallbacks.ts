@@ -25,6 +25,16 @@ export class RunnableWithFallbacks<RunInput = any, RunOutput = any> extends Runn
   }
 
   /** Configurable fields of the steps (so `/config_schema` and the server's config validation see them). */
+  /** The wrapped runnable's schema (inferred ones included) unless other types were declared. */
+  override getInputJsonSchema(): Record<string, unknown> {
+    return this.inputSchema === this.runnable.inputSchema ? this.runnable.getInputJsonSchema() : super.getInputJsonSchema();
+  }
+
+  /** The wrapped runnable's output schema unless other types were declared. */
+  override getOutputJsonSchema(): Record<string, unknown> {
+    return this.outputSchema === this.runnable.outputSchema ? this.runnable.getOutputJsonSchema() : super.getOutputJsonSchema();
+  }
+
   override getConfigurableSpecs(): ConfigurableSpec[] {
     return collectSpecs(this.all);
   }

@@ -2,6 +2,7 @@ import { childConfig, type RunnableConfig } from "../config.js";
 import { registry } from "../registry.js";
 import { coerceToRunnable, Runnable, type RunnableLike, collectSpecs, type ConfigurableSpec } from "../runnable.js";
 import { mapIterator, singleton, tee } from "../utils/iter.js";
+import { mapInputJsonSchema, mapOutputJsonSchema } from "../schemas/object-schema.js";
 
 /**
  * Runs every branch on the same input, concurrently. `invoke` returns an object with one
@@ -31,6 +32,16 @@ export class RunnableMap<RunInput = any, RunOutput extends Record<string, any> =
 
   protected override defaultName(): string {
     return `RunnableParallel<${this.keys.join(",")}>`;
+  }
+
+  /** Declared schema, else the branches' object inputs merged (else the first branch input that says something). */
+  override getInputJsonSchema(): Record<string, unknown> {
+    return this.inputSchema !== undefined ? super.getInputJsonSchema() : mapInputJsonSchema(Object.values(this.steps), this.getName("Input"));
+  }
+
+  /** Declared schema, else an object with one property per branch: that branch's output schema. */
+  override getOutputJsonSchema(): Record<string, unknown> {
+    return this.outputSchema !== undefined ? super.getOutputJsonSchema() : mapOutputJsonSchema(this.steps, this.getName("Output"));
   }
 
   /** Configurable fields of the steps (so `/config_schema` and the server's config validation see them). */

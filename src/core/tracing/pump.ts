@@ -6,6 +6,7 @@
 import { copyConfig, isSignalRaced, RUN_CONTEXT, SIGNAL_RACED, throwIfAborted, type RunnableConfig } from "../config.js";
 import type { Runnable } from "../runnable.js";
 import { AsyncQueue } from "../utils/async-queue.js";
+import { isObserving, TeeListener } from "./observer.js";
 import type { Run, RunListener } from "./run.js";
 import { copied } from "../utils/objects.js";
 
@@ -76,7 +77,9 @@ async function* drive<T>(
     emit: (item) => queue.push(item),
     detachedRoot: () => detachedRoot(runnable, input, config),
   });
-  const context = { listener: tracer, parent: undefined, tag: undefined };
+  const outer = config[RUN_CONTEXT]?.listener;
+  const listener = outer !== undefined && isObserving(outer) ? new TeeListener(tracer, outer) : tracer;
+  const context = { listener, parent: undefined, tag: undefined };
   let traced: RunnableConfig;
   if (controller === undefined) {
     // Copied key by key: a deferred signal stays unmade until the run reads it.
