@@ -9,7 +9,8 @@ import { Pool } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../routes/app.js";
 import { listenLocal } from "../e2e/listen.js";
-import { fuzzRequest, type FuzzRequest } from "./fuzz-requests.js";
+import { getMountedChains } from "../../src/server/index.js";
+import { fuzzRequest, MOUNTS, type FuzzRequest } from "./fuzz-requests.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1_500);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
@@ -78,6 +79,10 @@ function percentile(sorted: number[], p: number): number {
 }
 
 describe("fuzz", () => {
+  it("covers every chain the example app mounts", () => {
+    expect(getMountedChains(app).map((chain) => chain.path).sort()).toEqual([...MOUNTS].sort());
+  });
+
   it(`answers ${RUNS} generated bad requests without a 5xx, every 4xx a JSON error with a message`, async () => {
     const byKind = new Map<string, number>();
     const byStatus = new Map<string, number>();
