@@ -60,7 +60,7 @@ function problem(req: FuzzRequest, out: Outcome): string | undefined {
   return undefined;
 }
 
-// Whether the request is one the server must run: POST to a run endpoint, no hash, a JSON
+// Whether the request is one the server must run: POST to a run endpoint, a JSON
 // object with `input` (or a list of `inputs` on batch).
 function reachesRun(req: FuzzRequest): boolean {
   if (!req.wellFormed || req.body === undefined) return false;
