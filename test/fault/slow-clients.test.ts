@@ -9,7 +9,7 @@ import { loadavg } from "node:os";
 import type { FastifyInstance } from "fastify";
 import { Pool } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../routes/app.js";
+import { buildApp, SERVER_TIMEOUTS } from "../../routes/app.js";
 import { listenLocal } from "../e2e/listen.js";
 import { SlowStream } from "./storm-runnable.js";
 
@@ -64,6 +64,13 @@ function connect(): Promise<net.Socket> {
 }
 
 describe("slow clients", () => {
+  it("run against the example app's socket timeouts", () => {
+    expect(SERVER_TIMEOUTS).toEqual({ connectionTimeout: 60_000, requestTimeout: 30_000, keepAliveTimeout: 72_000 });
+    expect(app.server.timeout).toBe(SERVER_TIMEOUTS.connectionTimeout);
+    expect(app.server.requestTimeout).toBe(SERVER_TIMEOUTS.requestTimeout);
+    expect(app.server.keepAliveTimeout).toBe(SERVER_TIMEOUTS.keepAliveTimeout);
+  });
+
   it("holds bounded memory for 100 clients that stop reading a long stream, and serves the others", async () => {
     const before = await normalLatencies(100);
     const rssBefore = process.memoryUsage().rss;
