@@ -35,6 +35,22 @@ export const APP_INFO = {
   description: "LangServe-compatible reference chains served by chainserve.",
 } as const;
 
+/**
+ * Fastify's socket timeouts for the example app (its defaults leave the first two off):
+ * - `connectionTimeout` 60 s: a socket with no bytes in either direction for this long is
+ *   closed. Streams ping every 15 s, so only a dead peer or a client that stopped reading
+ *   (its buffers full, nothing moves) reaches it: that bounds what slow readers hold.
+ * - `requestTimeout` 30 s: the whole request (headers and body) must arrive within this, which
+ *   ends slowloris connections that trickle headers; Node's headersTimeout follows it.
+ * - `keepAliveTimeout` 72 s: Fastify's default, kept above the 60 s idle timeout of common load
+ *   balancers so the server is never the one closing a connection the balancer reuses.
+ */
+export const SERVER_TIMEOUTS = {
+  connectionTimeout: 60_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 72_000,
+} as const satisfies Pick<FastifyServerOptions, "connectionTimeout" | "requestTimeout" | "keepAliveTimeout">;
+
 // Incoming ids are echoed in logs and headers, so only short, plain ones are kept.
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -48,6 +64,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const env = options.env ?? process.env;
   const level = env.LOG_LEVEL ?? "info";
   const app = Fastify({
+    ...SERVER_TIMEOUTS,
     ...loggerOptions(options.logger, level),
     genReqId: (req) => {
       const header = req.headers["x-request-id"];

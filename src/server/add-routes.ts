@@ -15,6 +15,7 @@ import { configHashFallback, HASH_ROUTE_METHODS, type HashRouteTarget } from "./
 import { sendHttpError, toHttpError } from "./error-mapper.js";
 import { invokeHandler } from "./invoke.js";
 import { MountGuard } from "./mount-guard.js";
+import { pipelineGate } from "./pipeline-gate.js";
 import { resolveOptions, type AddRoutesOptions, type EndpointName, type ResolvedOptions } from "./options.js";
 import { chainservePlugin, claimRoot, ensureState, type MountedChain } from "./plugin.js";
 import { playgroundRoot, playgroundRoutes } from "./playground.js";
@@ -117,6 +118,7 @@ async function chainRoutes(app: FastifyInstance, { mount, record, guard }: Chain
   app.addContentTypeParser("*", { parseAs: "string" }, asString);
   app.setErrorHandler(chainErrorHandler);
   if (mount.auth !== undefined) installAuth(app, mount.auth, mount.fullPath);
+  app.addHook("preHandler", pipelineGate(mount.hardening.maxPipelinedRequests));
   const hashTargets = new Map<string, HashRouteTarget>();
   for (const endpoint of mount.endpoints) {
     const method = endpoint.endsWith("_schema") ? "GET" : "POST";
@@ -136,7 +138,11 @@ async function chainRoutes(app: FastifyInstance, { mount, record, guard }: Chain
     }
   }
   // Config hashes longer than Fastify's maxParamLength land here (config-hash-route.ts).
-  if (mount.configHashes) app.route({ method: HASH_ROUTE_METHODS, url: "/c/*", handler: configHashFallback(hashTargets), schema: HIDDEN });
+  if (mount.configHashes) {
+    const fallback: RouteOptions = { method: HASH_ROUTE_METHODS, url: "/c/*", handler: configHashFallback(hashTargets), schema: HIDDEN };
+    if (mount.limits.bodyLimit !== undefined) fallback.bodyLimit = mount.limits.bodyLimit;
+    app.route(fallback);
+  }
   if (mount.playground) await playgroundRoutes(app, { configHashes: mount.configHashes, root: playgroundRoot() });
 }
 

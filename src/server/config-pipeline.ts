@@ -145,6 +145,12 @@ export interface FinalizeContext {
   endpoint: EndpointName;
   /** The run's signal (the request's, or a batch item's): `config.signal`, built when first read. */
   signal: DeferredSignal;
+  /**
+   * Shared by the items of one batch: items whose metadata is the same object (or empty) get the same
+   * stamped metadata object (runs treat their config as read-only), one merge per batch
+   * rather than per item.
+   */
+  batchCache?: { from?: unknown; to?: Record<string, unknown> };
 }
 
 /**
@@ -190,6 +196,12 @@ function checkModified<E>(modified: unknown, client: ClientConfig, wrap: (error:
   return modified;
 }
 
+// Without allocating (Object.keys would): ensureConfig gives every config its own `{}`.
+function isEmpty(value: unknown): boolean {
+  for (const _ in value as object) return false;
+  return true;
+}
+
 function stampConfig(config: RunnableConfig, ctx: FinalizeContext): RunnableConfig & { runId: string } {
   const { mount, request } = ctx;
   // Normalised here (defaults, configurable values in metadata), in the one copy this function
@@ -202,12 +214,22 @@ function stampConfig(config: RunnableConfig, ctx: FinalizeContext): RunnableConf
   const normal = (normalised === config ? Object.assign({}, config) : normalised) as RunnableConfig & { runId: string };
   if (typeof normal.runId !== "string") normal.runId = randomUUID();
   if (mount.includeServerMetadata) {
-    const userAgent = request.headers["user-agent"];
-    normal.metadata = merged(normal.metadata, {
-      __useragent: userAgent ?? null,
-      __langserve_version: mount.serverVersion,
-      __langserve_endpoint: ctx.endpoint,
-    });
+    const cache = ctx.batchCache;
+    if (cache !== undefined && cache.to !== undefined && (cache.from === normal.metadata || (isEmpty(cache.from) && isEmpty(normal.metadata)))) {
+      normal.metadata = cache.to;
+    } else {
+      const from = normal.metadata;
+      const userAgent = request.headers["user-agent"];
+      normal.metadata = merged(from, {
+        __useragent: userAgent ?? null,
+        __langserve_version: mount.serverVersion,
+        __langserve_endpoint: ctx.endpoint,
+      });
+      if (cache !== undefined) {
+        cache.from = from;
+        cache.to = normal.metadata;
+      }
+    }
   }
   if (mount.auth !== undefined) {
     // Set after the modifier, like the other server keys: a client's `principal` never survives.

@@ -94,8 +94,9 @@ export async function prepareBatch(request: FastifyRequest, mount: ResolvedOptio
   }
   const runConfigs: RunConfig[] = [];
   const items = new ItemSignals(signal);
+  const batchCache = {};
   for (const client of clients) {
-    const config = finalizeConfig(client, { mount, request, endpoint: "batch", signal: items.child() }, hookFailure);
+    const config = finalizeConfig(client, { mount, request, endpoint: "batch", signal: items.child(), batchCache }, hookFailure);
     runConfigs.push(config instanceof Promise ? await config : config);
   }
   const issues: ValidationIssue[] = [];

@@ -32,26 +32,30 @@ export function isLangChainRunnable(value: unknown): value is LangChainRunnableL
 /**
  * The chainserve type of a value that LangChain.js produced: messages, chunks and documents
  * become chainserve's (the adapter converts them), containers are mapped, the rest stays.
+ * Arrays are tested first: an array has a `concat` method, which would read as a chunk.
  */
 export type FromLangChain<T> = T extends string | number | boolean | null | undefined
   ? T
-  : T extends { pageContent: string }
-    ? Document
-    : T extends { toChatMessages(): unknown; messages: unknown }
-      ? ChatPromptValue
-      : T extends { toChatMessages(): unknown; value: string }
-        ? StringPromptValue
-    : T extends { tool_call_chunks?: unknown; concat: unknown; tool_calls?: unknown }
-      ? AIMessageChunk
-      : T extends { tool_calls?: unknown; invalid_tool_calls?: unknown; content: unknown }
-        ? AIMessage
-        : T extends { content: unknown; additional_kwargs: unknown }
-          ? BaseMessage
-          : T extends readonly (infer E)[]
-            ? FromLangChain<E>[]
+  : T extends readonly (infer E)[]
+    ? FromLangChain<E>[]
+    : T extends { pageContent: string }
+      ? Document
+      : T extends { toChatMessages(): unknown; messages: unknown }
+        ? ChatPromptValue
+        : T extends { toChatMessages(): unknown; value: string }
+          ? StringPromptValue
+          : T extends { content: unknown; additional_kwargs: unknown }
+            ? MessageFromLangChain<T>
             : T extends Record<string, unknown>
               ? { [K in keyof T]: FromLangChain<T[K]> }
               : T;
+
+/**
+ * A LangChain.js message's chainserve type, by the keys its class declares: both versions
+ * declare `tool_calls` optional on AI messages only, and `tool_call_chunks` on their chunks
+ * only (an optional key still counts in `keyof`; a structural test would match any message).
+ */
+type MessageFromLangChain<T> = "tool_call_chunks" extends keyof T ? AIMessageChunk : "tool_calls" extends keyof T ? AIMessage : BaseMessage;
 
 /** The input type of a LangChain.js runnable. */
 export type LangChainInput<R> = R extends LangChainRunnableLike<infer I, any> ? I : never;

@@ -3,7 +3,7 @@
  * background with a listener attached, and hands the consumer whatever the listener
  * produced as soon as it exists (an async queue), not when the next output chunk arrives.
  */
-import { copyConfig, isSignalRaced, RUN_CONTEXT, SIGNAL_RACED, type RunnableConfig } from "../config.js";
+import { copyConfig, isSignalRaced, RUN_CONTEXT, SIGNAL_RACED, throwIfAborted, type RunnableConfig } from "../config.js";
 import type { Runnable } from "../runnable.js";
 import { AsyncQueue } from "../utils/async-queue.js";
 import { isObserving, TeeListener } from "./observer.js";
@@ -104,6 +104,9 @@ async function* drive<T>(
       for await (const chunk of iterator) {
         if (stopped) return;
         tracer.onOutput(chunk);
+        // The run's signal fired (the client left): pull no further chunk while the consumer
+        // has yet to notice (a disconnect storm counted one pull per run after the abort).
+        throwIfAborted(traced);
       }
       if (stopped) return;
       tracer.onFinish();
