@@ -9,11 +9,11 @@ import { NODE_BUILTINS, kB, measureClientBundle, type ClientBundle } from "../..
 /** The README's target for the browser bundle. */
 const TARGET = 15_000;
 /**
- * Regression ceiling: 19.05 kB today (fast-json-patch's core, which the issue asks the client
- * to apply stream_log ops with, is 2 kB of it; the parallel map's and assign's schema
- * inference 0.6 kB; Retry-After parsing 0.2 kB). A change that grows the bundle past this fails.
+ * Regression ceiling: 18.45 kB today (fast-json-patch's core, which the issue asks the client
+ * to apply stream_log ops with, is 2 kB of it; Retry-After parsing 0.2 kB; the maps' schema
+ * inference is attached from a server-side file and stays out). Growing past this fails.
  */
-const CEILING = 19_300;
+const CEILING = 18_700;
 const SERVER_ONLY = /node_modules\/(fastify|@fastify|pino|pino-pretty|undici|fast-json-stringify|avvio)\//;
 
 let bundle: ClientBundle | undefined;
