@@ -12,7 +12,7 @@
  * The heap after a full GC (the app gets `--expose-gc` and a SIGUSR2 probe) is reported after
  * warm-up and at the end too: RSS also moves with how much garbage the GC lets pile up.
  *
- * Options: `--seconds` (60), `--concurrency` (50), `--max-drift` (10), `--warmup` seconds
+ * Options: `--seconds` (60), `--concurrency` (50), `--max-drift` (10), `--max-heap-drift` (percent, on the live heap after a full GC; unchecked by default), `--warmup` seconds
  * (10% of the run, at most 30).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -136,14 +136,16 @@ async function waitReady(base: string, child: ChildProcess): Promise<void> {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { seconds: { type: "string", default: "60" }, concurrency: { type: "string", default: "50" }, "max-drift": { type: "string", default: "10" }, warmup: { type: "string" } },
+    options: { seconds: { type: "string", default: "60" }, concurrency: { type: "string", default: "50" }, "max-drift": { type: "string", default: "10" }, "max-heap-drift": { type: "string" }, warmup: { type: "string" } },
   });
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
   const maxDrift = Number(values["max-drift"]);
+  // The live heap after a full GC: steady over short runs, where RSS swings with the GC (CI).
+  const maxHeapDrift = values["max-heap-drift"] !== undefined ? Number(values["max-heap-drift"]) : undefined;
   const warmup = values.warmup !== undefined ? Number(values.warmup) : Math.min(30, seconds * 0.1);
-  if (![seconds, concurrency, maxDrift, warmup].every((n) => Number.isFinite(n) && n >= 0) || seconds <= 0 || concurrency < 1) {
-    throw new Error("usage: npm run soak -- --seconds N [--concurrency 50] [--max-drift 10] [--warmup S]");
+  if (![seconds, concurrency, maxDrift, warmup, maxHeapDrift ?? 0].every((n) => Number.isFinite(n) && n >= 0) || seconds <= 0 || concurrency < 1) {
+    throw new Error("usage: npm run soak -- --seconds N [--concurrency 50] [--max-drift 10] [--max-heap-drift P] [--warmup S]");
   }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -212,14 +214,17 @@ async function main(): Promise<number> {
       `  server RSS after ${warmup} s warm-up: first tenth ${first.toFixed(1)} MB, last tenth ${last.toFixed(1)} MB, drift ${drift >= 0 ? "+" : ""}${drift.toFixed(1)}% (max ${maxDrift}%), min ${Math.min(...rss).toFixed(1)} MB, max ${Math.max(...rss).toFixed(1)} MB, ${after.length} samples`,
     );
     const [heapStart, heapEnd] = [heaps[0], heaps.at(-1)];
+    let heapDrift: number | undefined;
     if (heapStart !== undefined && heapEnd !== undefined && heaps.length >= 2) {
-      const heapDrift = ((heapEnd - heapStart) / heapStart) * 100;
+      heapDrift = ((heapEnd - heapStart) / heapStart) * 100;
       console.log(`  server heap after a full GC: ${heapStart.toFixed(1)} MB after warm-up, ${heapEnd.toFixed(1)} MB at the end (${heapDrift >= 0 ? "+" : ""}${heapDrift.toFixed(1)}%)`);
     }
     console.log(`  SIGTERM: exit ${code} after ${exitMs} ms`);
     const failures = [
       unexpectedCount > 0 ? `${unexpectedCount} unexpected answers` : "",
       !(drift <= maxDrift) ? `RSS drift ${drift.toFixed(1)}% over ${maxDrift}%` : "",
+      maxHeapDrift !== undefined && heapDrift === undefined ? "no heap reading after a full GC" : "",
+      maxHeapDrift !== undefined && heapDrift !== undefined && !(heapDrift <= maxHeapDrift) ? `heap drift ${heapDrift.toFixed(1)}% over ${maxHeapDrift}%` : "",
       code !== 0 ? `the app exited with ${code}` : "",
     ].filter((f) => f !== "");
     if (failures.length > 0) {
