@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAbortError, isTimeoutError } from "../../src/core/index.js";
 import { RemoteRunnable, isRemoteRunnableError } from "../../src/client/index.js";
 import { startTestServer, type TestServer } from "./fixtures.js";
+import { rejection } from "../rejection.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -15,14 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error,
-  );
-}
 
 const transports = [
   ["undici", undefined],

@@ -4,15 +4,8 @@ import { Document } from "../../src/core/documents/index.js";
 import { AIMessage, HumanMessage, SystemMessage } from "../../src/core/messages/index.js";
 import { ChatPromptValue, StringPromptValue } from "../../src/core/prompt-values.js";
 import { parseFString, pyRepr, pyStr } from "../../src/core/prompts/index.js";
+import { rejection } from "../rejection.js";
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("PromptTemplate", () => {
   it("formats f-string variables and keeps doubled braces literal", async () => {

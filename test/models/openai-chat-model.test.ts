@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAbortError, isChainserveError, type ChainserveError } from "../../src/core/index.js";
 import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage } from "../../src/core/messages/index.js";
 import { ChatOpenAICompatible } from "../../src/models/index.js";
+import { rejection } from "../rejection.js";
 
 const API_KEY = "sk-test-secret-123";
 
@@ -105,14 +106,6 @@ function dataOf(event: { data: unknown } | undefined): { input?: unknown; chunk?
   return (event?.data ?? {}) as { input?: unknown; chunk?: unknown; output?: unknown };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<ChainserveError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ChainserveError;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("ChatOpenAICompatible", () => {
   it("streams content deltas, tool-call pieces and the usage chunk as AIMessageChunks", async () => {
@@ -176,7 +169,7 @@ describe("ChatOpenAICompatible", () => {
   });
 
   it("turns a 429 into RATE_LIMITED without leaking the API key", async () => {
-    const error = await rejection(model({ maxRetries: 0 }).invoke("RATE please"));
+    const error = await rejection<ChainserveError>(model({ maxRetries: 0 }).invoke("RATE please"));
     expect(isChainserveError(error)).toBe(true);
     expect(error.code).toBe("RATE_LIMITED");
     expect(error.status).toBe(429);
@@ -188,17 +181,17 @@ describe("ChatOpenAICompatible", () => {
   });
 
   it("turns other failures into UPSTREAM_ERROR with status 502 and the original status in the message", async () => {
-    const error = await rejection(model({ maxRetries: 0 }).invoke("FAIL now"));
+    const error = await rejection<ChainserveError>(model({ maxRetries: 0 }).invoke("FAIL now"));
     expect(error.code).toBe("UPSTREAM_ERROR");
     expect(error.status).toBe(502);
     expect(error.message).toBe("Model provider answered HTTP 500");
     expect((error.cause as Error).message).toContain("upstream exploded");
-    const exposed = await rejection(model({ maxRetries: 0, exposeUpstreamErrors: true }).invoke("FAIL now"));
+    const exposed = await rejection<ChainserveError>(model({ maxRetries: 0, exposeUpstreamErrors: true }).invoke("FAIL now"));
     expect(exposed.message).toBe("Model provider answered HTTP 500: upstream exploded");
   });
 
   it("reports an unreachable server as UPSTREAM_ERROR", async () => {
-    const error = await rejection(new ChatOpenAICompatible({ baseURL: "http://127.0.0.1:1/v1", apiKey: API_KEY, maxRetries: 0 }).invoke("hi"));
+    const error = await rejection<ChainserveError>(new ChatOpenAICompatible({ baseURL: "http://127.0.0.1:1/v1", apiKey: API_KEY, maxRetries: 0 }).invoke("hi"));
     expect(error.code).toBe("UPSTREAM_ERROR");
     expect(error.message).not.toContain(API_KEY);
   });
@@ -228,7 +221,7 @@ describe("ChatOpenAICompatible", () => {
   });
 
   it("gives up with TIMEOUT after timeoutMs", async () => {
-    const error = await rejection(model({ timeoutMs: 50 }).invoke("SLOW"));
+    const error = await rejection<ChainserveError>(model({ timeoutMs: 50 }).invoke("SLOW"));
     expect(error.code).toBe("TIMEOUT");
   });
 

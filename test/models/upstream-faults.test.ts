@@ -14,6 +14,7 @@ import { RemoteRunnable } from "../../src/client/index.js";
 import { ChatOpenAICompatible, type ChatOpenAICompatibleOptions } from "../../src/models/index.js";
 import { addRoutes } from "../../src/server/index.js";
 import { listenLocal } from "../e2e/listen.js";
+import { rejection } from "../rejection.js";
 
 const ORG = "org-acme-secret-division";
 
@@ -107,14 +108,6 @@ const msg = (scenario: string): string => `${scenario} #${++unique}`;
 
 const model = (options: ChatOpenAICompatibleOptions = {}) => new ChatOpenAICompatible({ baseURL, apiKey: "sk-x", model: "m", backoffMs: 20, ...options });
 
-async function rejection(promise: Promise<unknown>): Promise<ChainserveError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ChainserveError;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("retries", () => {
   it("waits the provider's Retry-After after a 429, then succeeds", async () => {
@@ -128,7 +121,7 @@ describe("retries", () => {
 
   it("does not wait a Retry-After over maxRetryAfterMs: RATE_LIMITED with retryAfter, provider text hidden", async () => {
     const m = msg("RATE_LONG");
-    const error = await rejection(model().invoke(m));
+    const error = await rejection<ChainserveError>(model().invoke(m));
     expect(provider.count(m)).toBe(1);
     expect(error).toMatchObject({ code: "RATE_LIMITED", status: 429, retryAfter: 120, message: "Model provider rate-limited the request (HTTP 429)" });
     expect(JSON.stringify({ message: error.message, detail: error.detail })).not.toContain(ORG);
@@ -136,11 +129,11 @@ describe("retries", () => {
 
   it("retries a 500 maxRetries times with backoff and hides the provider's text unless asked", async () => {
     const m = msg("ORG500");
-    const error = await rejection(model({ maxRetries: 2 }).invoke(m));
+    const error = await rejection<ChainserveError>(model({ maxRetries: 2 }).invoke(m));
     expect(provider.count(m)).toBe(3);
     expect(error).toMatchObject({ code: "UPSTREAM_ERROR", status: 502, message: "Model provider answered HTTP 500" });
     expect(String((error.cause as Error).message)).toContain(ORG); // kept for the server's logs
-    const exposed = await rejection(model({ maxRetries: 0, exposeUpstreamErrors: true }).invoke(msg("ORG500")));
+    const exposed = await rejection<ChainserveError>(model({ maxRetries: 0, exposeUpstreamErrors: true }).invoke(msg("ORG500")));
     expect(exposed.message).toContain(ORG);
   });
 
@@ -158,7 +151,7 @@ describe("retries", () => {
 describe("timeouts", () => {
   it("gives up on a provider that never answers: TIMEOUT after firstByteTimeoutMs, each attempt", async () => {
     const m = msg("HANG");
-    const error = await rejection(model({ firstByteTimeoutMs: 150, maxRetries: 1 }).invoke(m));
+    const error = await rejection<ChainserveError>(model({ firstByteTimeoutMs: 150, maxRetries: 1 }).invoke(m));
     expect(error).toMatchObject({ code: "TIMEOUT", status: 504, message: "Model provider sent no response within firstByteTimeoutMs" });
     expect(provider.count(m)).toBe(2);
   });
@@ -166,7 +159,7 @@ describe("timeouts", () => {
   it("after a token, an idle stream fails with TIMEOUT and is not retried; the token was delivered", async () => {
     const m = msg("IDLE_AFTER_TOKEN");
     const seen: unknown[] = [];
-    const error = await rejection(
+    const error = await rejection<ChainserveError>(
       (async () => {
         for await (const chunk of await model({ idleTimeoutMs: 150 }).stream(m)) seen.push(chunk.content);
       })(),
@@ -215,13 +208,13 @@ describe("served through chainserve", () => {
     expect(text).toContain('event: error\r\ndata: {"status_code": 429, "message": "Model provider rate-limited the request (HTTP 429)", "retry_after": 120}');
     expect(text).not.toContain(ORG);
     const remote = new RemoteRunnable<string, string>({ url: `${base}/llm` });
-    const streamed = await rejection(
+    const streamed = await rejection<ChainserveError>(
       (async () => {
         for await (const _ of await remote.stream(msg("RATE_LONG"))) void _;
       })(),
     );
     expect(streamed).toMatchObject({ name: "RemoteRunnableError", code: "RATE_LIMITED", status: 429, retryAfter: 120 });
-    const invoked = await rejection(remote.invoke(msg("RATE_LONG")));
+    const invoked = await rejection<ChainserveError>(remote.invoke(msg("RATE_LONG")));
     expect(invoked).toMatchObject({ code: "RATE_LIMITED", status: 429, retryAfter: 120 });
   });
 
